@@ -1,0 +1,36 @@
+"""Shared fixtures: data made by the project's own generator."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from hm_warehouse.generator import generate
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def tiny_data(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("tiny")
+    generate("tiny", out, seed=42, progress=False, score=False)
+    return out
+
+
+@pytest.fixture(scope="session")
+def demo_data(tmp_path_factory) -> tuple[Path, dict]:
+    """The demo scale (10% of Kaggle customers): reused from data/demo when
+    `make demo` already generated it with the default seed."""
+    existing = REPO / "data" / "demo"
+    summary_file = existing / "generation_summary.json"
+    if summary_file.exists() and os.environ.get("HM_TEST_REGENERATE") != "1":
+        import json
+
+        summary = json.loads(summary_file.read_text())
+        if summary.get("seed") == 42 and "map12_popular_last_week" in summary:
+            return existing, summary
+    out = tmp_path_factory.mktemp("demo")
+    return out, generate("demo", out, seed=42, progress=False)

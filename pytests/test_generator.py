@@ -1,0 +1,203 @@
+"""The generator writes the exact Kaggle formats, deterministically, with the
+real data's mixes, planted behaviour, and the real leaderboard's difficulty."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import re
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from hm_warehouse.generator import generate
+from hm_warehouse.generator import taxonomy as tx
+from hm_warehouse.generator.profile import profile_data
+
+HEADERS = {
+    "articles.csv": "article_id,product_code,prod_name,product_type_no,product_type_name,"
+    "product_group_name,graphical_appearance_no,graphical_appearance_name,colour_group_code,"
+    "colour_group_name,perceived_colour_value_id,perceived_colour_value_name,"
+    "perceived_colour_master_id,perceived_colour_master_name,department_no,department_name,"
+    "index_code,index_name,index_group_no,index_group_name,section_no,section_name,"
+    "garment_group_no,garment_group_name,detail_desc",
+    "customers.csv": "customer_id,FN,Active,club_member_status,fashion_news_frequency,age,"
+    "postal_code",
+    "transactions_train.csv": "t_dat,customer_id,article_id,price,sales_channel_id",
+    "sample_submission.csv": "customer_id,prediction",
+    "hidden/transactions_test_week.csv": "t_dat,customer_id,article_id,price,sales_channel_id",
+}
+
+
+def _rows(path: Path, n: int = 2000) -> list[dict]:
+    with path.open(newline="") as f:
+        reader = csv.DictReader(f)
+        return [row for _, row in zip(range(n), reader)]
+
+
+def test_taxonomy_is_consistent():
+    tx.validate()
+
+
+@pytest.mark.parametrize("name", sorted(HEADERS))
+def test_exact_headers(tiny_data, name):
+    first = (tiny_data / name).open().readline().rstrip("\n")
+    assert first == HEADERS[name]
+
+
+def test_text_formats(tiny_data):
+    for row in _rows(tiny_data / "articles.csv"):
+        assert re.fullmatch(r"0\d{9}", row["article_id"])
+        assert re.fullmatch(r"0\d{6}", row["product_code"])
+        assert row["article_id"].startswith(row["product_code"])
+        assert re.fullmatch(r"-1|\d{2}", row["colour_group_code"])
+    for row in _rows(tiny_data / "customers.csv"):
+        assert re.fullmatch(r"[0-9a-f]{64}", row["customer_id"])
+        assert row["FN"] in ("1.0", "") and row["Active"] in ("1.0", "")
+        assert row["age"] == "" or 16 <= int(row["age"]) <= 99
+        assert row["fashion_news_frequency"] in ("NONE", "None", "Regularly", "Monthly", "")
+    for row in _rows(tiny_data / "transactions_train.csv"):
+        assert "2018-09-20" <= row["t_dat"] <= "2020-09-22"
+        assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", row["t_dat"])
+        assert re.fullmatch(r"0\d{9}", row["article_id"])
+        assert 0 < float(row["price"]) < 1 and row["sales_channel_id"] in ("1", "2")
+    for row in _rows(tiny_data / "hidden/transactions_test_week.csv"):
+        assert "2020-09-23" <= row["t_dat"] <= "2020-09-29"
+    sample = _rows(tiny_data / "sample_submission.csv", 10**6)
+    customers = _rows(tiny_data / "customers.csv", 10**6)
+    assert [r["customer_id"] for r in sample] == [r["customer_id"] for r in customers]
+    ids = sample[0]["prediction"].split(" ")
+    assert len(ids) == 12 and len(set(ids)) == 12
+    assert all(re.fullmatch(r"0\d{9}", i) for i in ids)
+
+
+def test_hierarchies_are_consistent(tiny_data):
+    con = duckdb.connect()
+    arts = f"read_csv('{tiny_data / 'articles.csv'}', header=true, all_varchar=true)"
+    for child, parent in [
+        ("article_id", "product_code"),
+        ("product_type_no", "product_group_name"),
+        ("department_no", "section_no"),
+        ("section_no", "index_code"),
+        ("index_code", "index_group_no"),
+        ("colour_group_code", "perceived_colour_value_id"),
+        ("colour_group_code", "perceived_colour_master_id"),
+    ]:
+        worst = con.execute(
+            f"select max(n) from (select count(distinct {parent}) as n from {arts} group by {child})"
+        ).fetchone()[0]
+        assert worst == 1, f"{child} maps to several {parent}"
+
+
+def test_deterministic_for_a_seed(tiny_data, tmp_path):
+    again = tmp_path / "again"
+    generate("tiny", again, seed=42, progress=False, score=False)
+    for name in HEADERS:
+        a = hashlib.sha256((tiny_data / name).read_bytes()).hexdigest()
+        b = hashlib.sha256((again / name).read_bytes()).hexdigest()
+        assert a == b, name
+    other = tmp_path / "other"
+    generate("tiny", other, seed=7, progress=False, score=False)
+    assert (other / "transactions_train.csv").read_bytes() != (
+        tiny_data / "transactions_train.csv").read_bytes()
+
+
+# Tolerances: the demo data is a 10% customer sample, so figures that depend
+# on sample size (freshness, new-article share) are looser than pure mixes.
+CALIBRATION = {
+    "rows_per_customer_mean": (18, 30),
+    "rows_per_customer_median": (6, 13),
+    "rows_per_customer_p90": (40, 80),
+    "one_week_only_share": (0.22, 0.45),
+    "never_bought_share": (0.004, 0.012),
+    "online_share": (0.67, 0.74),
+    "duplicate_row_share": (0.07, 0.12),
+    "last_week_distinct_per_buyer": (2.5, 3.7),
+    "last_week_cold_start_share": (0.05, 0.12),
+    "last_week_new_article_share": (0.02, 0.08),
+    "repurchase_same_article_share": (0.03, 0.07),
+    "repurchase_same_product_share": (0.06, 0.12),
+    "freshness_30d": (0.75, 0.97),
+    "top12_next_week_share": (0.015, 0.045),
+    "price_median": (0.018, 0.032),
+}
+
+
+@pytest.fixture(scope="module")
+def demo_profile(demo_data):
+    return profile_data(demo_data[0])
+
+
+@pytest.mark.parametrize("figure", sorted(CALIBRATION))
+def test_demo_matches_real_facts(demo_profile, figure):
+    lo, hi = CALIBRATION[figure]
+    assert lo <= demo_profile[figure] <= hi, f"{figure} = {demo_profile[figure]:.4f}"
+
+
+def test_demo_weekly_volume_follows_real_curve(demo_data):
+    """Week-to-week volume correlates with the real weekly curve."""
+    from hm_warehouse.generator import config as cfg
+
+    con = duckdb.connect()
+    weekly = con.execute(f"""
+        select (t_dat - date '2018-09-19') // 7 as w, count(*) from read_csv(
+            '{demo_data[0] / 'transactions_train.csv'}', header=true,
+            columns={{'t_dat':'DATE','customer_id':'VARCHAR','article_id':'VARCHAR',
+                      'price':'DOUBLE','sales_channel_id':'INTEGER'}})
+        group by 1 order by 1""").fetchall()
+    import numpy as np
+
+    sim = np.array([n for _, n in weekly][1:], dtype=float)
+    real = np.array(cfg.WEEKLY_VOLUME[1:])
+    assert np.corrcoef(sim, real)[0, 1] > 0.8
+
+
+def test_demo_difficulty_matches_leaderboard(demo_data):
+    """Popular-last-week ~0.004-0.010 and own-recent-then-popular ~0.015-0.030
+    and at least twice the popular list, as on the real leaderboard."""
+    summary = demo_data[1]
+    pop = summary["map12_popular_last_week"]
+    own = summary["map12_own_recent_then_popular"]
+    assert 0.004 <= pop <= 0.010, pop
+    assert 0.015 <= own <= 0.030, own
+    assert own >= 2 * pop
+    assert summary["hidden_week_buyers"] > 3000
+
+
+def test_planted_taste_is_findable(demo_data):
+    """Customers' colour and index choices are far more concentrated than the
+    market mix: a recommender can learn taste that popularity cannot."""
+    con = duckdb.connect()
+    d = demo_data[0]
+    share = con.execute(f"""
+        with t as (select customer_id, article_id from read_csv('{d / 'transactions_train.csv'}',
+                header=true, all_varchar=true)),
+        a as (select article_id, colour_group_name from read_csv('{d / 'articles.csv'}',
+                header=true, all_varchar=true)),
+        per as (
+            select customer_id, colour_group_name, count(*) as n,
+                sum(count(*)) over (partition by customer_id) as total
+            from t join a using (article_id) group by 1, 2),
+        fav as (select customer_id, max(n / total) as top_share, any_value(total) as total
+                from per group by 1 having any_value(total) >= 20),
+        market as (select max(n) / sum(n) as top_share from (
+            select colour_group_name, count(*) as n from t join a using (article_id) group by 1))
+        select avg(fav.top_share), any_value(market.top_share) from fav, market""").fetchone()
+    customer_top, market_top = share
+    assert customer_top > market_top + 0.1
+
+
+def test_planted_pairs_are_bought_together(demo_data):
+    """Some article pairs share baskets far more often than chance."""
+    con = duckdb.connect()
+    d = demo_data[0]
+    lift = con.execute(f"""
+        with t as (select distinct t_dat, customer_id, article_id from read_csv(
+            '{d / 'transactions_train.csv'}', header=true, all_varchar=true)
+            where t_dat >= '2020-06-01'),
+        pairs as (select a.article_id as x, b.article_id as y, count(*) as n
+            from t as a join t as b on a.customer_id = b.customer_id and a.t_dat = b.t_dat
+            and a.article_id < b.article_id group by 1, 2)
+        select count(*) from pairs where n >= 5""").fetchone()[0]
+    assert lift > 50

@@ -1,0 +1,82 @@
+"""H&M-shaped data generator: the four Kaggle files plus the hidden next week."""
+
+from __future__ import annotations
+
+import json
+import resource
+import time
+from pathlib import Path
+
+import numpy as np
+from tqdm import tqdm
+
+from . import config as cfg
+from .catalog import make_catalog
+from .population import make_population
+from .simulate import Behaviour, Simulator
+from .writer import TransactionWriter, write_customers, write_sample_submission
+
+__all__ = ["cfg", "generate"]
+
+FILES = ("articles.csv", "customers.csv", "transactions_train.csv", "sample_submission.csv")
+
+
+def generate(scale: str, out: str | Path, seed: int = 42, progress: bool = True,
+             behaviour: Behaviour | None = None, score: bool = True) -> dict:
+    """Write articles.csv, customers.csv, transactions_train.csv,
+    sample_submission.csv and hidden/transactions_test_week.csv into `out`.
+
+    Returns the run's summary (row counts, time, peak memory and, when
+    `score`, the MAP@12 of the two public heuristics on the hidden week).
+    """
+    if scale not in cfg.SCALES:
+        raise ValueError(f"unknown scale {scale!r}; choose one of {sorted(cfg.SCALES)}")
+    spec = cfg.SCALES[scale]
+    out = Path(out)
+    (out / "hidden").mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+
+    catalog = make_catalog(np.random.default_rng([seed, 1]), spec.articles)
+    people = make_population(np.random.default_rng([seed, 2]), spec.customers)
+    catalog.table.to_csv(out / "articles.csv", index=False)
+    write_customers(people, out / "customers.csv")
+
+    article_ids = catalog.table["article_id"].tolist()
+    train = TransactionWriter(out / "transactions_train.csv", people.customer_id, article_ids)
+    hidden = TransactionWriter(out / "hidden" / "transactions_test_week.csv",
+                               people.customer_id, article_ids)
+    sold = np.zeros(catalog.n_articles, dtype=np.int64)
+    sim = Simulator(catalog, people, seed, behaviour)
+    weeks = tqdm(sim.run(), total=cfg.N_WEEKS + 1, desc=f"generate {scale}", unit="week",
+                 disable=not progress)
+    for rows in weeks:
+        target = hidden if rows.week >= cfg.N_WEEKS else train
+        if target is train:
+            sold += np.bincount(rows.article, minlength=catalog.n_articles)
+        target.write(rows.customer, rows.article, rows.day, rows.price, rows.channel)
+    train.close()
+    hidden.close()
+
+    top = np.argsort(-sold, kind="stable")[:12]
+    write_sample_submission(people, [article_ids[i] for i in top], out / "sample_submission.csv")
+
+    summary = {
+        "scale": scale,
+        "seed": seed,
+        "customers": len(people),
+        "articles": catalog.n_articles,
+        "transactions": train.rows,
+        "hidden_week_transactions": hidden.rows,
+        "seconds": round(time.perf_counter() - started, 1),
+        "peak_memory_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+    }
+    if score:
+        from ..baselines import heuristic_scores
+
+        scores = heuristic_scores(out)
+        summary["map12_popular_last_week"] = round(scores["popular_last_week"]["map"], 5)
+        summary["map12_own_recent_then_popular"] = round(
+            scores["own_recent_then_popular"]["map"], 5)
+        summary["hidden_week_buyers"] = scores["popular_last_week"]["customers"]
+    (out / "generation_summary.json").write_text(json.dumps(summary, indent=2) + "\n")
+    return summary

@@ -1,0 +1,251 @@
+"""Week-by-week purchase simulation.
+
+Each week some customers are active (their intensity times the real weekly
+volume curve). An active customer fills one or two baskets. Every basket item
+is either a re-buy from the customer's own recent history (the same article,
+or another colour of the same product) or a new article chosen by taste:
+the article's current popularity (launch, peak, decay, product-type season)
+times the customer's affinity for its index, colour, pattern and price.
+Baskets also pull in the partner piece of a bought article (bought-together
+pairs) and sometimes several units of one article (duplicate rows).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import config as cfg
+from .catalog import Catalog
+from .population import Population
+
+HISTORY = 16  # recent purchases kept per customer for re-buys
+
+
+@dataclass(frozen=True)
+class Behaviour:
+    """Strength of the behaviours a recommender can learn."""
+
+    second_basket: float = 0.15  # chance of a second basket in an active week
+    global_pick: float = 0.04  # share of new items chosen by popularity alone
+    colour_boost: tuple[float, float, float] = (1.3, 0.9, 0.5)
+    pattern_boost: tuple[float, float] = (0.8, 0.4)
+    price_width: float = 0.45  # log-price tolerance around the customer's level
+    recency_days: float = 10.0  # re-buys favour recent purchases
+    same_article: float = 0.55  # a re-buy is the same article (else another colour)
+    partner: float = 0.22  # chance a new item brings its bought-together partner
+    multi_unit: float = 0.062  # chance a row is bought in several units
+    max_attempts: int = 60  # rejection-sampling rounds before accepting a proposal
+
+
+@dataclass
+class WeekRows:
+    week: int
+    customer: np.ndarray  # int32 row of Population
+    article: np.ndarray  # int32 row of Catalog
+    day: np.ndarray  # int16 day number
+    price: np.ndarray  # float64 as written
+    channel: np.ndarray  # int8
+
+
+def _draw(rng: np.random.Generator, items: np.ndarray, weight: np.ndarray, n: int):
+    """n draws from items with probability proportional to weight."""
+    if n == 0:
+        return np.empty(0, dtype=np.int32)
+    cum = np.cumsum(weight, dtype=np.float64)
+    pick = np.searchsorted(cum, rng.random(n) * cum[-1], side="right")
+    return items[np.minimum(pick, len(items) - 1)].astype(np.int32)
+
+
+def _gumbel(rng: np.random.Generator, shape) -> np.ndarray:
+    return -np.log(-np.log(rng.random(shape, dtype=np.float32) + 1e-12) + 1e-12)
+
+
+class Simulator:
+    def __init__(self, catalog: Catalog, people: Population, seed: int,
+                 behaviour: Behaviour | None = None):
+        self.cat = catalog
+        self.pop = people
+        self.seed = seed
+        self.b = behaviour or Behaviour()
+        n = len(people)
+        self.hist_art = np.full((n, HISTORY), -1, dtype=np.int32)
+        self.hist_day = np.full((n, HISTORY), -10_000, dtype=np.int16)
+        self.hist_n = np.zeros(n, dtype=np.int32)
+        self.index_pref_log = np.log(catalog.index_preferences(people, seed))
+        fav_rng = np.random.default_rng([seed, 7])
+        self.fav_colour = catalog.favourite_colours(fav_rng, people)
+        self.fav_pattern = catalog.favourite_patterns(fav_rng, len(people))
+        self.week_scale = self._weekly_scales()
+
+    # -- activity ---------------------------------------------------------
+    def _weekly_scales(self) -> np.ndarray:
+        """Per-week intensity multipliers so the number of active customers
+        follows the real weekly volume curve, whatever the join pattern.
+
+        Expected actives of week w at multiplier s: the forced first purchases
+        plus sum over joined customers of 1 - exp(-rate * s). Rates are binned
+        so the solve is cheap at full scale."""
+        p = self.pop
+        n_weeks = cfg.N_WEEKS + 1
+        volume = np.array(cfg.WEEKLY_VOLUME + (cfg.HIDDEN_WEEK_VOLUME,))
+        volume[0] *= 6 / 7  # week 0 has six days
+        edges = np.linspace(np.log(p.rate.min()) - 1e-6, np.log(p.rate.max()) + 1e-6, 201)
+        centre = np.exp((edges[:-1] + edges[1:]) / 2)
+        rate_bin = np.clip(np.digitize(np.log(p.rate), edges) - 1, 0, 199)
+        joined = np.zeros((n_weeks + 1, 200))
+        week = np.clip(p.join_week.astype(np.int64) + 1, 0, n_weeks)
+        np.add.at(joined, (week, rate_bin), 1)
+        joined = np.cumsum(joined, axis=0)[:n_weeks]  # joined strictly before week w
+        forced = np.bincount(np.clip(p.join_week, 0, n_weeks), minlength=n_weeks + 1)[:n_weeks]
+
+        def expected(w: int, s: float) -> float:
+            return float((joined[w] * (1 - np.exp(-centre * s))).sum())
+
+        base = sum(expected(w, 1.0) + forced[w] for w in range(n_weeks)) / volume.sum()
+        scales = np.zeros(n_weeks)
+        for w in range(n_weeks):
+            target = base * volume[w] - forced[w]
+            if target <= 0 or joined[w].sum() == 0:
+                continue
+            lo, hi = 0.0, 1.0
+            while expected(w, hi) < target and hi < 1e4:
+                hi *= 2
+            for _ in range(40):
+                mid = (lo + hi) / 2
+                lo, hi = (mid, hi) if expected(w, mid) < target else (lo, mid)
+            scales[w] = (lo + hi) / 2
+        return scales
+
+    def _active(self, rng: np.random.Generator, week: int) -> np.ndarray:
+        p = self.pop
+        prob = 1.0 - np.exp(-p.rate * self.week_scale[week])
+        after = p.join_week < week
+        forced = p.join_week == week
+        return np.flatnonzero((after & (rng.random(len(p)) < prob)) | forced).astype(np.int32)
+
+    # -- item choice ------------------------------------------------------
+    def _rebuys(self, rng, cust: np.ndarray, today: np.ndarray) -> np.ndarray:
+        days = self.hist_day[cust].astype(np.float32)
+        logits = (days - today[:, None]) / self.b.recency_days
+        logits[self.hist_art[cust] < 0] = -np.inf
+        slot = np.argmax(logits + _gumbel(rng, logits.shape), axis=1)
+        art = self.hist_art[cust, slot]
+        sibling = rng.random(len(art)) >= self.b.same_article
+        return np.where(sibling, self.cat.random_sibling(rng, art), art)
+
+    def _new_items(self, rng, cust: np.ndarray, week_pop: np.ndarray) -> np.ndarray:
+        """One new article per entry of `cust` (a customer may repeat)."""
+        cat, b = self.cat, self.b
+        out = np.empty(len(cust), dtype=np.int32)
+        # by popularity alone
+        glob = rng.random(len(cust)) < b.global_pick
+        out[glob] = _draw(rng, np.arange(cat.n_articles), week_pop, int(glob.sum()))
+        # by taste: the index first, then the article within the index
+        rest = np.flatnonzero(~glob)
+        logits = self.index_pref_log[cust[rest]] + _gumbel(rng, (len(rest), cat.n_indexes))
+        index = np.argmax(logits, axis=1)
+        for i in range(cat.n_indexes):
+            rows = rest[index == i]
+            if len(rows) == 0:
+                continue
+            members = cat.index_members[i]
+            if week_pop[members].sum() <= 0:
+                out[rows] = _draw(rng, np.arange(cat.n_articles), week_pop, len(rows))
+                continue
+            out[rows] = self._taste_pick(rng, cust[rows], members, week_pop[members])
+        return out
+
+    def _taste_pick(self, rng, cust: np.ndarray, members: np.ndarray, pop: np.ndarray):
+        """Rejection sampling: propose by popularity, accept by the customer's
+        affinity for the article's colour, pattern and price (exactly the
+        distribution popularity x affinity, without scoring every article)."""
+        cat, b, p = self.cat, self.b, self.pop
+        max_boost = max(b.colour_boost) + max(b.pattern_boost)
+        out = np.empty(len(cust), dtype=np.int32)
+        todo = np.arange(len(cust))
+        for attempt in range(b.max_attempts):
+            c = cust[todo]
+            prop = _draw(rng, members, pop, len(todo))
+            log_acc = -max_boost - (
+                (cat.log_price[prop] - p.price_pref[c]) ** 2 / (2 * b.price_width**2))
+            colour, pattern = cat.colour[prop], cat.pattern[prop]
+            for j, boost in enumerate(b.colour_boost):
+                log_acc += boost * (colour == self.fav_colour[c, j])
+            for j, boost in enumerate(b.pattern_boost):
+                log_acc += boost * (pattern == self.fav_pattern[c, j])
+            ok = np.log(rng.random(len(todo)) + 1e-12) < log_acc
+            if attempt == b.max_attempts - 1:
+                ok[:] = True
+            out[todo[ok]] = prop[ok]
+            todo = todo[~ok]
+            if len(todo) == 0:
+                break
+        return out
+
+    # -- one week -----------------------------------------------------------
+    def week(self, week: int) -> WeekRows:
+        rng = np.random.default_rng([self.seed, 1000 + week])
+        cat, p, b = self.cat, self.pop, self.b
+        days = np.array(list(cfg.week_days(week)), dtype=np.int16)
+        week_pop = cat.popularity(days[len(days) // 2])
+
+        active = self._active(rng, week)
+        n_baskets = 1 + (rng.random(len(active)) < b.second_basket)
+        bcust = np.repeat(active, n_baskets)
+        weekday = np.array([(cfg.day_to_date(d).weekday()) for d in days])
+        day_p = np.array(cfg.WEEKDAY_SHARE)[weekday]
+        bday = days[rng.choice(len(days), size=len(bcust), p=day_p / day_p.sum())]
+        bchannel = np.where(rng.random(len(bcust)) < p.p_online[bcust], 2, 1).astype(np.int8)
+
+        # distinct items per basket, each a re-buy or a new article
+        size = 1 + rng.poisson(p.basket_mean[bcust])
+        basket = np.repeat(np.arange(len(bcust)), size)
+        icust = bcust[basket]
+        iday = bday[basket]
+        has_hist = self.hist_n[icust] > 0
+        rebuy = has_hist & (rng.random(len(icust)) < p.repurchase[icust])
+        art = np.empty(len(icust), dtype=np.int32)
+        art[rebuy] = self._rebuys(rng, icust[rebuy], iday[rebuy])
+        new = np.flatnonzero(~rebuy)
+        art[new] = self._new_items(rng, icust[new], week_pop)
+
+        # bought-together partners of new items
+        partner = cat.partner[art[new]]
+        add = new[(partner >= 0) & (rng.random(len(new)) < b.partner)]
+        basket = np.concatenate([basket, basket[add]])
+        art = np.concatenate([art, cat.partner[art[add]]])
+
+        # one row per distinct article per basket, then several units sometimes
+        key = basket.astype(np.int64) * (cat.n_articles + 1) + art
+        _, first = np.unique(key, return_index=True)
+        basket, art = basket[first], art[first]
+        units = 1 + (rng.random(len(art)) < b.multi_unit) * rng.geometric(0.6, len(art))
+        basket, art = np.repeat(basket, units), np.repeat(art, units)
+
+        cust, day, channel = bcust[basket], bday[basket], bchannel[basket]
+        price = cat.price(rng, art, day, channel)
+        self._remember(cust, art, day)
+        order = np.lexsort((cust, day))
+        return WeekRows(week, cust[order], art[order], day[order], price[order], channel[order])
+
+    def _remember(self, cust: np.ndarray, art: np.ndarray, day: np.ndarray) -> None:
+        order = np.lexsort((day, cust))
+        for c, a, d in ((cust[order], art[order], day[order]),):
+            # ring buffer write, one pass per position inside each customer's run
+            starts = np.r_[0, np.flatnonzero(np.diff(c)) + 1]
+            pos_in_run = np.arange(len(c)) - np.repeat(starts, np.diff(np.r_[starts, len(c)]))
+            for k in range(int(pos_in_run.max(initial=-1)) + 1):
+                m = pos_in_run == k
+                cc = c[m]
+                slot = self.hist_n[cc] % HISTORY
+                self.hist_art[cc, slot] = a[m]
+                self.hist_day[cc, slot] = d[m]
+                self.hist_n[cc] += 1
+
+    def run(self) -> Iterator[WeekRows]:
+        """Weeks 0 .. N_WEEKS (the last one is the hidden test week)."""
+        for week in range(cfg.N_WEEKS + 1):
+            yield self.week(week)
