@@ -1,0 +1,185 @@
+{{ hm_assert_csv_source('hm', 'articles') }}
+
+with
+
+source as (
+
+    select * from {{ source('hm', 'articles') }}
+
+),
+
+renamed as (
+
+    select
+        -- provenance
+        {{ hm_source_file_name('hm', 'articles') }} as source_file,
+        {{ hm_csv_row([
+            'article_id', 'product_code', 'prod_name', 'product_type_no',
+            'product_type_name', 'product_group_name',
+            'graphical_appearance_no', 'graphical_appearance_name',
+            'colour_group_code', 'colour_group_name',
+            'perceived_colour_value_id', 'perceived_colour_value_name',
+            'perceived_colour_master_id', 'perceived_colour_master_name',
+            'department_no', 'department_name', 'index_code', 'index_name',
+            'index_group_no', 'index_group_name', 'section_no',
+            'section_name', 'garment_group_no', 'garment_group_name',
+            'detail_desc',
+        ]) | indent(8) }} as raw_row,
+
+        -- raw text fields, as read
+        article_id as raw_article_id,
+        product_code as raw_product_code,
+        prod_name as raw_prod_name,
+        product_type_no as raw_product_type_no,
+        product_type_name as raw_product_type_name,
+        product_group_name as raw_product_group_name,
+        graphical_appearance_no as raw_graphical_appearance_no,
+        graphical_appearance_name as raw_graphical_appearance_name,
+        colour_group_code as raw_colour_group_code,
+        colour_group_name as raw_colour_group_name,
+        perceived_colour_value_id as raw_perceived_colour_value_id,
+        perceived_colour_value_name as raw_perceived_colour_value_name,
+        perceived_colour_master_id as raw_perceived_colour_master_id,
+        perceived_colour_master_name as raw_perceived_colour_master_name,
+        department_no as raw_department_no,
+        department_name as raw_department_name,
+        index_code as raw_index_code,
+        index_name as raw_index_name,
+        index_group_no as raw_index_group_no,
+        index_group_name as raw_index_group_name,
+        section_no as raw_section_no,
+        section_name as raw_section_name,
+        garment_group_no as raw_garment_group_no,
+        garment_group_name as raw_garment_group_name,
+        detail_desc as raw_detail_desc
+
+    from source
+
+),
+
+parsed as (
+
+    select
+        *,
+
+        ---------- ids
+        {{ hm_parse_article_id('raw_article_id') }} as article_id,
+        {{ hm_parse_product_code('raw_product_code') }} as product_code,
+
+        ---------- strings
+        nullif(raw_prod_name, '') as prod_name,
+        nullif(raw_product_type_name, '') as product_type_name,
+        nullif(raw_product_group_name, '') as product_group_name,
+        nullif(
+            raw_graphical_appearance_name, ''
+        ) as graphical_appearance_name,
+        nullif(raw_colour_group_name, '') as colour_group_name,
+        nullif(
+            raw_perceived_colour_value_name, ''
+        ) as perceived_colour_value_name,
+        nullif(
+            raw_perceived_colour_master_name, ''
+        ) as perceived_colour_master_name,
+        nullif(raw_department_name, '') as department_name,
+        nullif(raw_index_code, '') as index_code,
+        nullif(raw_index_name, '') as index_name,
+        nullif(raw_index_group_name, '') as index_group_name,
+        nullif(raw_section_name, '') as section_name,
+        nullif(raw_garment_group_name, '') as garment_group_name,
+        nullif(raw_detail_desc, '') as detail_desc,
+
+        ---------- numerics (integer codes; -1 means unknown)
+        {{ hm_parse_integer('raw_product_type_no') }} as product_type_no,
+        {{ hm_parse_integer('raw_graphical_appearance_no') }}
+            as graphical_appearance_no,
+        {{ hm_parse_integer('raw_colour_group_code') }} as colour_group_code,
+        {{ hm_parse_integer('raw_perceived_colour_value_id') }}
+            as perceived_colour_value_id,
+        {{ hm_parse_integer('raw_perceived_colour_master_id') }}
+            as perceived_colour_master_id,
+        {{ hm_parse_integer('raw_department_no') }} as department_no,
+        {{ hm_parse_integer('raw_index_group_no') }} as index_group_no,
+        {{ hm_parse_integer('raw_section_no') }} as section_no,
+        {{ hm_parse_integer('raw_garment_group_no') }} as garment_group_no
+
+    from renamed
+
+),
+
+row_checks as (
+
+    select
+        *,
+        case
+            when raw_detail_desc is null
+                then {{ hm_reason('articles', 'too few fields') }}
+            when article_id is null
+                then {{ hm_reason('articles', 'malformed article_id') }}
+            when product_code is null
+                then {{ hm_reason('articles', 'malformed product_code') }}
+            when {{ hm_is_unparseable('product_type_no') }}
+                then {{ hm_reason('articles', 'unparseable product_type_no') }}
+            when {{ hm_is_unparseable('graphical_appearance_no') }}
+                then {{
+                    hm_reason('articles', 'unparseable graphical_appearance_no')
+                }}
+            when {{ hm_is_unparseable('colour_group_code') }}
+                then {{
+                    hm_reason('articles', 'unparseable colour_group_code')
+                }}
+            when {{ hm_is_unparseable('perceived_colour_value_id') }}
+                then {{
+                    hm_reason(
+                        'articles', 'unparseable perceived_colour_value_id'
+                    )
+                }}
+            when {{ hm_is_unparseable('perceived_colour_master_id') }}
+                then {{
+                    hm_reason(
+                        'articles', 'unparseable perceived_colour_master_id'
+                    )
+                }}
+            when {{ hm_is_unparseable('department_no') }}
+                then {{ hm_reason('articles', 'unparseable department_no') }}
+            when {{ hm_is_unparseable('index_group_no') }}
+                then {{ hm_reason('articles', 'unparseable index_group_no') }}
+            when {{ hm_is_unparseable('section_no') }}
+                then {{ hm_reason('articles', 'unparseable section_no') }}
+            when {{ hm_is_unparseable('garment_group_no') }}
+                then {{ hm_reason('articles', 'unparseable garment_group_no') }}
+        end as row_rejection_reason
+
+    from parsed
+
+),
+
+key_checks as (
+
+    -- one row per article_id among the rows that pass the row checks: the
+    -- smallest raw_row is kept, the others are duplicates
+    select
+        *,
+        row_number() over (
+            partition by article_id, row_rejection_reason
+            order by raw_row
+        ) as article_id_rank
+
+    from row_checks
+
+),
+
+final as (
+
+    select
+        *,
+        case
+            when row_rejection_reason is not null then row_rejection_reason
+            when article_id_rank > 1
+                then {{ hm_reason('articles', 'duplicate article_id') }}
+        end as rejection_reason
+
+    from key_checks
+
+)
+
+select * from final

@@ -1,0 +1,109 @@
+{{ hm_assert_csv_source('hm', 'customers') }}
+
+with
+
+source as (
+
+    select * from {{ source('hm', 'customers') }}
+
+),
+
+renamed as (
+
+    select
+        -- provenance
+        {{ hm_source_file_name('hm', 'customers') }} as source_file,
+        {{ hm_csv_row([
+            'customer_id', 'fn', 'active', 'club_member_status',
+            'fashion_news_frequency', 'age', 'postal_code',
+        ]) | indent(8) }} as raw_row,
+
+        -- raw text fields, as read
+        customer_id as raw_customer_id,
+        fn as raw_fn,
+        active as raw_active,
+        club_member_status as raw_club_member_status,
+        fashion_news_frequency as raw_fashion_news_frequency,
+        age as raw_age,
+        postal_code as raw_postal_code
+
+    from source
+
+),
+
+parsed as (
+
+    select
+        *,
+
+        ---------- ids
+        {{ hm_parse_customer_id('raw_customer_id') }} as customer_id,
+
+        ---------- strings
+        nullif(raw_club_member_status, '') as club_member_status,
+        {{ hm_parse_fashion_news_frequency('raw_fashion_news_frequency') }}
+            as fashion_news_frequency,
+        nullif(raw_postal_code, '') as postal_code,
+
+        ---------- numerics
+        {{ hm_parse_integer('raw_age') }} as age,
+
+        ---------- booleans (empty means not set: false)
+        {{ hm_parse_flag('raw_fn') }} as is_fn_subscribed,
+        {{ hm_parse_flag('raw_active') }} as is_active
+
+    from renamed
+
+),
+
+row_checks as (
+
+    select
+        *,
+        case
+            when raw_postal_code is null
+                then {{ hm_reason('customers', 'too few fields') }}
+            when customer_id is null
+                then {{ hm_reason('customers', 'malformed customer_id') }}
+            when is_fn_subscribed is null
+                then {{ hm_reason('customers', 'unparseable FN') }}
+            when is_active is null
+                then {{ hm_reason('customers', 'unparseable Active') }}
+            when {{ hm_is_unparseable('age') }}
+                then {{ hm_reason('customers', 'unparseable age') }}
+        end as row_rejection_reason
+
+    from parsed
+
+),
+
+key_checks as (
+
+    -- one row per customer_id among the rows that pass the row checks: the
+    -- smallest raw_row is kept, the others are duplicates
+    select
+        *,
+        row_number() over (
+            partition by customer_id, row_rejection_reason
+            order by raw_row
+        ) as customer_id_rank
+
+    from row_checks
+
+),
+
+final as (
+
+    select
+        *,
+        case
+            when row_rejection_reason is not null then row_rejection_reason
+            when customer_id_rank > 1
+                then {{ hm_reason('customers', 'duplicate customer_id') }}
+        end as rejection_reason
+
+    from key_checks
+
+)
+
+select * from final

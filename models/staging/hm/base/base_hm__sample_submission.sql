@@ -1,0 +1,109 @@
+{{ hm_assert_csv_source('hm', 'sample_submission') }}
+
+with
+
+source as (
+
+    select * from {{ source('hm', 'sample_submission') }}
+
+),
+
+customers as (
+
+    select * from {{ ref('base_hm__customers') }}
+
+),
+
+renamed as (
+
+    select
+        -- provenance
+        {{ hm_source_file_name('hm', 'sample_submission') }} as source_file,
+        {{ hm_csv_row(['customer_id', 'prediction']) | indent(8) }}
+            as raw_row,
+
+        -- raw text fields, as read
+        customer_id as raw_customer_id,
+        prediction as raw_prediction
+
+    from source
+
+),
+
+parsed as (
+
+    select
+        *,
+
+        ---------- ids
+        {{ hm_parse_customer_id('raw_customer_id') }} as customer_id,
+
+        ---------- strings
+        nullif(raw_prediction, '') as prediction
+
+    from renamed
+
+),
+
+clean_customers as (
+
+    select customer_id from customers
+    where rejection_reason is null
+
+),
+
+row_checks as (
+
+    select
+        parsed.*,
+        case
+            when parsed.raw_prediction is null
+                then {{ hm_reason('sample_submission', 'too few fields') }}
+            when parsed.customer_id is null
+                then {{
+                    hm_reason('sample_submission', 'malformed customer_id')
+                }}
+            when clean_customers.customer_id is null
+                then {{
+                    hm_reason('sample_submission', 'unknown customer_id')
+                }}
+        end as row_rejection_reason
+
+    from parsed
+    left join clean_customers
+        on parsed.customer_id = clean_customers.customer_id
+
+),
+
+key_checks as (
+
+    -- one row per customer_id among the rows that pass the row checks: the
+    -- smallest raw_row is kept, the others are duplicates
+    select
+        *,
+        row_number() over (
+            partition by customer_id, row_rejection_reason
+            order by raw_row
+        ) as customer_id_rank
+
+    from row_checks
+
+),
+
+final as (
+
+    select
+        *,
+        case
+            when row_rejection_reason is not null then row_rejection_reason
+            when customer_id_rank > 1
+                then {{
+                    hm_reason('sample_submission', 'duplicate customer_id')
+                }}
+        end as rejection_reason
+
+    from key_checks
+
+)
+
+select * from final

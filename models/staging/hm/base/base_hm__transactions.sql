@@ -1,0 +1,122 @@
+{{ hm_assert_csv_source('hm', 'transactions_train') }}
+
+with
+
+source as (
+
+    select * from {{ source('hm', 'transactions_train') }}
+
+),
+
+customers as (
+
+    select * from {{ ref('base_hm__customers') }}
+
+),
+
+articles as (
+
+    select * from {{ ref('base_hm__articles') }}
+
+),
+
+renamed as (
+
+    select
+        -- provenance
+        {{ hm_source_file_name('hm', 'transactions_train') }} as source_file,
+        {{ hm_csv_row([
+            't_dat', 'customer_id', 'article_id', 'price',
+            'sales_channel_id',
+        ]) | indent(8) }} as raw_row,
+
+        -- raw text fields, as read
+        t_dat as raw_t_dat,
+        customer_id as raw_customer_id,
+        article_id as raw_article_id,
+        price as raw_price,
+        sales_channel_id as raw_sales_channel_id
+
+    from source
+
+),
+
+parsed as (
+
+    select
+        *,
+
+        ---------- ids
+        {{ hm_parse_customer_id('raw_customer_id') }} as customer_id,
+        {{ hm_parse_article_id('raw_article_id') }} as article_id,
+        {{ hm_parse_integer('raw_sales_channel_id') }} as sales_channel_id,
+
+        ---------- numerics
+        {{ hm_parse_double('raw_price') }} as price,
+
+        ---------- dates
+        {{ hm_parse_date('raw_t_dat') }} as transaction_date
+
+    from renamed
+
+),
+
+clean_customers as (
+
+    select customer_id from customers
+    where rejection_reason is null
+
+),
+
+clean_articles as (
+
+    select article_id from articles
+    where rejection_reason is null
+
+),
+
+final as (
+
+    -- no key check: identical rows are several units of one article bought
+    -- on one day, and are all kept
+    select
+        parsed.*,
+        case
+            when parsed.raw_sales_channel_id is null
+                then {{ hm_reason('transactions', 'too few fields') }}
+            when parsed.customer_id is null
+                then {{ hm_reason('transactions', 'malformed customer_id') }}
+            when parsed.article_id is null
+                then {{ hm_reason('transactions', 'malformed article_id') }}
+            when parsed.transaction_date is null
+                then {{ hm_reason('transactions', 'unparseable t_dat') }}
+            when
+                parsed.transaction_date not between
+                cast('{{ var("transactions_min_date") }}' as date)
+                and cast('{{ var("transactions_max_date") }}' as date)
+                then {{ hm_reason('transactions', 't_dat outside data range') }}
+            when parsed.price is null
+                then {{ hm_reason('transactions', 'unparseable price') }}
+            when parsed.price <= 0
+                then {{ hm_reason('transactions', 'non-positive price') }}
+            when
+                parsed.sales_channel_id is null
+                or parsed.sales_channel_id not in (
+                    {{ var('known_sales_channel_ids') | join(', ') }}
+                )
+                then {{ hm_reason('transactions', 'unknown sales_channel_id') }}
+            when clean_customers.customer_id is null
+                then {{ hm_reason('transactions', 'unknown customer_id') }}
+            when clean_articles.article_id is null
+                then {{ hm_reason('transactions', 'unknown article_id') }}
+        end as rejection_reason
+
+    from parsed
+    left join clean_customers
+        on parsed.customer_id = clean_customers.customer_id
+    left join clean_articles
+        on parsed.article_id = clean_articles.article_id
+
+)
+
+select * from final

@@ -1,0 +1,38 @@
+with
+
+base_customers as (
+
+    select * from {{ ref('base_hm__customers') }}
+
+),
+
+clean as (
+
+    select * from base_customers
+    where rejection_reason is null
+
+),
+
+final as (
+
+    select
+        ---------- ids
+        customer_id,
+
+        ---------- strings
+        club_member_status,
+        fashion_news_frequency,
+        postal_code,
+
+        ---------- numerics
+        age,
+
+        ---------- booleans
+        is_fn_subscribed,
+        is_active
+
+    from clean
+
+)
+
+select * from final

@@ -1,0 +1,34 @@
+with
+
+base_transactions as (
+
+    select * from {{ ref('base_hm__transactions') }}
+
+),
+
+clean as (
+
+    select * from base_transactions
+    where rejection_reason is null
+
+),
+
+final as (
+
+    select
+        ---------- ids
+        customer_id,
+        article_id,
+        sales_channel_id,
+
+        ---------- numerics
+        price,
+
+        ---------- dates
+        transaction_date
+
+    from clean
+
+)
+
+select * from final

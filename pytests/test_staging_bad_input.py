@@ -1,0 +1,375 @@
+"""Staging on bad input: unreadable files stop the build with a clear error;
+bad rows are quarantined with the right reason and nothing is lost.
+
+Each case mutates a copy of the minimal valid files (staging_helpers) and runs
+`dbt build --select staging` over it. dbt runs cost ~10 s each, so cases are
+grouped: one build holds every quarantine case of every file, and three builds
+hold the file-level failures (two independent files broken per build, so each
+build reports two errors). All four builds run in parallel.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from staging_helpers import (
+    ARTICLE_IDS,
+    CUSTOMER_IDS,
+    HEADERS,
+    MODELS,
+    DbtRun,
+    append_lines,
+    article_row,
+    customer_row,
+    finish_dbt_build,
+    raw_line_count,
+    start_dbt_build,
+    submission_row,
+    transaction_row,
+    valid_rows,
+    write_valid_files,
+)
+
+pytestmark = pytest.mark.slow
+
+A, B, C = CUSTOMER_IDS
+UNKNOWN_CUSTOMER = "e" * 64  # well formed, not in customers.csv
+BAD_FN_CUSTOMER = "f" * 64  # in customers.csv, but rejected (unparseable FN)
+
+
+def line(file: str, row: dict) -> str:
+    """A csv line of `file` from a row dict (values must hold no comma/quote)."""
+    return ",".join(row[c] for c in HEADERS[file])
+
+
+# (file, raw line appended to the valid file, expected rejection_reason)
+QUARANTINE_CASES: list[tuple[str, str, str]] = [
+    # articles.csv
+    ("articles", line("articles", article_row("A108775015", "0108775")), "malformed article_id"),
+    ("articles", line("articles", article_row("0700000001", "07000000")), "malformed product_code"),
+    (
+        "articles",
+        line("articles", article_row("0700000002", "0700000", colour_group_code="black")),
+        "unparseable colour_group_code",
+    ),
+    (
+        "articles",
+        line("articles", article_row("0700000003", "0700000", department_no="12x")),
+        "unparseable department_no",
+    ),
+    # the first valid article again, in the mirror format: same id once padded
+    ("articles", line("articles", article_row("108775015", "108775", "9")), "duplicate article_id"),
+    ("articles", "0700000004,0700000,Strap top,253,Vest top", "too few fields"),
+    # customers.csv
+    ("customers", line("customers", customer_row("g" * 64)), "malformed customer_id"),
+    ("customers", line("customers", customer_row("d" * 63)), "malformed customer_id"),
+    ("customers", line("customers", customer_row(BAD_FN_CUSTOMER, FN="Y")), "unparseable FN"),
+    ("customers", line("customers", customer_row("1" * 64, Active="true")), "unparseable Active"),
+    ("customers", line("customers", customer_row("2" * 64, age="thirty")), "unparseable age"),
+    ("customers", line("customers", customer_row(A, postal_code="zzz")), "duplicate customer_id"),
+    ("customers", "3" * 64 + ",1.0,1.0", "too few fields"),
+    # transactions_train.csv
+    (
+        "transactions_train",
+        line("transactions_train", transaction_row("not-a-customer", ARTICLE_IDS[0])),
+        "malformed customer_id",
+    ),
+    (
+        "transactions_train",
+        line("transactions_train", transaction_row(A, "0108-775015")),
+        "malformed article_id",
+    ),
+    (
+        "transactions_train",
+        line("transactions_train", transaction_row(A, ARTICLE_IDS[0], t_dat="2020/09/01")),
+        "unparseable t_dat",
+    ),
+    (
+        "transactions_train",
+        line("transactions_train", transaction_row(A, ARTICLE_IDS[0], t_dat="2020-09-23")),
+        "t_dat outside data range",
+    ),
+    (
+        "transactions_train",
+        line("transactions_train", transaction_row(A, ARTICLE_IDS[0], price="NaN")),
+        "unparseable price",
+    ),
+    (
+        "transactions_train",
+        line("transactions_train", transaction_row(A, ARTICLE_IDS[0], price="0.0")),
+        "non-positive price",
+    ),
+    (
+        "transactions_train",
+        line("transactions_train", transaction_row(A, ARTICLE_IDS[0], sales_channel_id="3")),
+        "unknown sales_channel_id",
+    ),
+    (
+        "transactions_train",
+        line("transactions_train", transaction_row(UNKNOWN_CUSTOMER, ARTICLE_IDS[0])),
+        "unknown customer_id",
+    ),
+    (
+        "transactions_train",
+        line("transactions_train", transaction_row(BAD_FN_CUSTOMER, ARTICLE_IDS[0])),
+        "unknown customer_id",
+    ),
+    (
+        "transactions_train",
+        line("transactions_train", transaction_row(A, "0999999999")),
+        "unknown article_id",
+    ),
+    (
+        "transactions_train",
+        line("transactions_train", transaction_row(A, "0700000002", t_dat="2020-09-02")),
+        "unknown article_id",  # the article exists but was rejected
+    ),
+    ("transactions_train", f"2020-09-01,{A},{ARTICLE_IDS[0]}", "too few fields"),
+    # sample_submission.csv
+    (
+        "sample_submission",
+        line("sample_submission", submission_row("x" * 64)),
+        "malformed customer_id",
+    ),
+    (
+        "sample_submission",
+        line("sample_submission", submission_row(UNKNOWN_CUSTOMER)),
+        "unknown customer_id",
+    ),
+    (
+        "sample_submission",
+        line("sample_submission", submission_row(A, prediction="0999999999")),
+        "duplicate customer_id",
+    ),
+    ("sample_submission", C, "too few fields"),
+]
+
+# rows that look odd but are valid: they must stage clean
+ACCEPTED_LINES: list[tuple[str, str]] = [
+    # mirror-format article id in a transaction, integer-style fields
+    ("transactions_train", line("transactions_train", transaction_row(B, "110065001"))),
+    # upper-case customer id
+    ("transactions_train", line("transactions_train", transaction_row(C.upper(), ARTICLE_IDS[1]))),
+    ("customers", line("customers", customer_row("4" * 64, FN="1", Active="0", age="41.0"))),
+]
+
+# file-level failures: build name -> {file: mutation}; files in one build are
+# independent (articles/customers, or transactions/sample_submission), so each
+# build reports both errors
+FAILURE_BUILDS: dict[str, dict[str, str]] = {
+    "missing_and_renamed": {"articles": "delete", "customers": "rename_column"},
+    "zero_bytes_and_reordered": {"articles": "zero_bytes", "customers": "swap_columns"},
+    "missing_column_and_no_header": {
+        "transactions_train": "drop_last_column",
+        "sample_submission": "blank_first_line",
+    },
+}
+
+
+def mutate(path: Path, how: str) -> None:
+    text = path.read_text()
+    header, _, body = text.partition("\n")
+    if how == "delete":
+        path.unlink()
+    elif how == "zero_bytes":
+        path.write_bytes(b"")
+    elif how == "blank_first_line":
+        path.write_text("\n" + body)
+    elif how == "rename_column":  # customers: Active -> active_flag
+        path.write_text(header.replace(",Active,", ",active_flag,") + "\n" + body)
+    elif how == "swap_columns":  # customers: FN,Active -> Active,FN
+        path.write_text(header.replace("FN,Active", "Active,FN") + "\n" + body)
+    elif how == "drop_last_column":  # transactions: no sales_channel_id
+        path.write_text(header.rsplit(",", 1)[0] + "\n" + body)
+    else:
+        raise ValueError(how)
+
+
+@pytest.fixture(scope="module")
+def builds(tmp_path_factory) -> dict[str, DbtRun]:
+    """Write every data set, run all the dbt builds in parallel, return them."""
+    root = tmp_path_factory.mktemp("staging_bad_input")
+    data: dict[str, Path] = {}
+
+    quarantine = write_valid_files(root / "quarantine" / "data")
+    for file, text, _ in QUARANTINE_CASES:
+        append_lines(quarantine / f"{file}.csv", [text])
+    for file, text in ACCEPTED_LINES:
+        append_lines(quarantine / f"{file}.csv", [text])
+    data["quarantine"] = quarantine
+
+    for name, mutations in FAILURE_BUILDS.items():
+        data_dir = write_valid_files(root / name / "data")
+        for file, how in mutations.items():
+            mutate(data_dir / f"{file}.csv", how)
+        data[name] = data_dir
+
+    procs = {name: start_dbt_build(d, d.parent / "work") for name, d in data.items()}
+    runs = {name: finish_dbt_build(p) for name, p in procs.items()}
+    for name, run in runs.items():
+        print(f"dbt build {name}: exit {run.returncode} in {run.seconds:.1f} s")
+    return runs
+
+
+# ---------------------------------------------------------------- quarantine
+
+
+def test_quarantine_build_passes(builds):
+    run = builds["quarantine"]
+    assert run.returncode == 0, run.output[-5000:]
+    assert "Completed successfully" in run.output
+
+
+@pytest.mark.parametrize(
+    ("file", "text", "reason"),
+    QUARANTINE_CASES,
+    ids=[f"{f}:{r}:{i}" for i, (f, _, r) in enumerate(QUARANTINE_CASES)],
+)
+def test_bad_row_is_quarantined_with_reason(builds, file, text, reason):
+    run = builds["quarantine"]
+    model = MODELS[file]
+    rows = run.query(
+        f"select rejection_reason, source_file from staging.{model}_rejected where raw_row = ?",
+        [text],
+    )
+    assert rows == [(reason, f"{file}.csv")], f"{text!r} in {model}_rejected: {rows}"
+
+
+@pytest.mark.parametrize("file", list(HEADERS))
+def test_raw_rows_equal_clean_plus_rejected(builds, file):
+    run = builds["quarantine"]
+    data_file = Path(run.db_path).parent.parent / "data" / f"{file}.csv"
+    # raw rows counted independently of DuckDB: non-blank lines but the header
+    raw = sum(1 for text in data_file.read_text().splitlines() if text) - 1
+    assert raw == raw_line_count(data_file)  # DuckDB reads every line as a row
+    clean = run.query(f"select count(*) from staging.{MODELS[file]}")[0][0]
+    rejected = run.query(f"select count(*) from staging.{MODELS[file]}_rejected")[0][0]
+    assert raw == clean + rejected, (file, raw, clean, rejected)
+    n_bad = sum(1 for f, _, _ in QUARANTINE_CASES if f == file)
+    n_ok = len(valid_rows()[file]) + sum(1 for f, _ in ACCEPTED_LINES if f == file)
+    assert (clean, rejected) == (n_ok, n_bad)
+
+
+def test_exact_duplicate_transactions_are_kept(builds):
+    run = builds["quarantine"]
+    rows = run.query(
+        "select count(*) from staging.stg_hm__transactions"
+        " where customer_id = ? and article_id = ? and transaction_date = date '2018-09-20'",
+        [A, ARTICLE_IDS[0]],
+    )
+    assert rows == [(2,)]
+
+
+def test_accepted_variants_are_normalised(builds):
+    run = builds["quarantine"]
+    # mirror-format article id and upper-case customer id in transactions
+    assert run.query(
+        "select count(*) from staging.stg_hm__transactions where customer_id = ? and article_id = ?",
+        [B, "0110065001"],
+    ) == [(1,)]
+    assert run.query(
+        "select count(*) from staging.stg_hm__transactions where customer_id = ? and article_id = ?",
+        [C, ARTICLE_IDS[1]],
+    ) == [(1,)]
+    # FN '1', Active '0', age '41.0'; empty FN/Active; 'None' spelling
+    customers = {
+        r[0]: r[1:]
+        for r in run.query(
+            "select customer_id, is_fn_subscribed, is_active, age, fashion_news_frequency,"
+            " club_member_status from staging.stg_hm__customers"
+        )
+    }
+    assert customers["4" * 64][:3] == (True, False, 41)
+    assert customers[B] == (False, False, None, "NONE", "ACTIVE")
+    assert customers[C][3] == "NONE"  # written 'None'
+    # the kept duplicate is the valid row (smallest raw_row), not the appended one
+    assert run.query(
+        "select postal_code from staging.stg_hm__customers where customer_id = ?", [A]
+    ) == [(valid_rows()["customers"][0]["postal_code"],)]
+    assert run.query(
+        "select colour_group_code, product_code from staging.stg_hm__articles"
+        " where article_id = '0108775015'"
+    ) == [(9, "0108775")]
+
+
+# ----------------------------------------------------------- file failures
+
+
+FAILURE_CASES = [
+    ("missing_and_renamed", "articles", [r"articles\.csv is missing"]),
+    (
+        "missing_and_renamed",
+        "customers",
+        [
+            r"customers\.csv \(source hm\.customers\) has an unexpected header",
+            (
+                r"expected 7 columns: customer_id,FN,Active,club_member_status,"
+                r"fashion_news_frequency,age,postal_code"
+            ),
+            r"found +7 columns: customer_id,FN,active_flag,club_member_status",
+            r"missing columns: +Active",
+            r"unexpected columns: active_flag",
+        ],
+    ),
+    ("zero_bytes_and_reordered", "articles", [r"articles\.csv is empty \(0 bytes\)"]),
+    (
+        "zero_bytes_and_reordered",
+        "customers",
+        [
+            r"customers\.csv \(source hm\.customers\) has an unexpected header",
+            r"expected 7 columns: customer_id,FN,Active,",
+            r"found +7 columns: customer_id,Active,FN,",
+            r"missing columns: +\(none\)",
+            r"different order",
+        ],
+    ),
+    (
+        "missing_column_and_no_header",
+        "transactions_train",
+        [
+            r"transactions_train\.csv \(source hm\.transactions_train\) has an unexpected header",
+            r"expected 5 columns: t_dat,customer_id,article_id,price,sales_channel_id",
+            r"found +4 columns: t_dat,customer_id,article_id,price\n",
+            r"missing columns: +sales_channel_id",
+            r"unexpected columns: +\(none\)",
+        ],
+    ),
+    (
+        "missing_column_and_no_header",
+        "sample_submission",
+        [r"sample_submission\.csv is empty: it has no header line"],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("build", "file", "patterns"), FAILURE_CASES, ids=[f"{b}:{f}" for b, f, _ in FAILURE_CASES]
+)
+def test_unreadable_file_stops_the_build(builds, build, file, patterns):
+    run = builds[build]
+    assert run.returncode != 0, run.output[-3000:]
+    data_dir = Path(run.db_path).parent.parent / "data"
+    # the error names the file by its full path
+    assert str(data_dir / f"{file}.csv") in run.output, run.output[-3000:]
+    for pattern in patterns:
+        assert re.search(pattern, run.output), f"{pattern!r} not in:\n{run.output[-3000:]}"
+
+
+@pytest.mark.parametrize("build", list(FAILURE_BUILDS))
+def test_failures_stop_before_staging_tables(builds, build):
+    """A broken file never yields a (partial) staging table for that entity."""
+    run = builds[build]
+    assert "Compilation Error in model base_hm__" in run.output
+    for file in FAILURE_BUILDS[build]:
+        model = MODELS[file]
+        tables = (
+            run.query(
+                "select count(*) from information_schema.tables where table_name = ?", [model]
+            )
+            if run.db_path.exists()
+            else [(0,)]
+        )
+        assert tables == [(0,)], f"{model} was built from a broken {file}.csv"
