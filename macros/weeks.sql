@@ -1,0 +1,40 @@
+{#-
+    Week arithmetic, owned here and nowhere else.
+
+    Weeks run Wednesday -> Tuesday in the competition because the data ends on
+    a Tuesday (2020-09-22). The rule is general: weeks are anchored on the
+    cutoff date (dbt var `cutoff_date`), so the prediction week always starts
+    the day after the cutoff and the validation week is the last seven days
+    of data, whatever weekday the cutoff is.
+
+    - hm_cutoff_date(): the cutoff as a date literal
+    - hm_prediction_week_start(): the day after the cutoff
+    - hm_week_start(date): the first day of the week holding `date`
+    - hm_week_index(date): weeks relative to the prediction week
+      (0 = prediction week, -1 = validation week, -2 the one before ...)
+    - hm_week_start_from_index(i): the first day of week index i
+-#}
+
+{% macro hm_cutoff_date() -%}
+    cast('{{ var("cutoff_date") }}' as date)
+{%- endmacro %}
+
+{% macro hm_prediction_week_start() -%}
+    {{ dbt.dateadd('day', 1, hm_cutoff_date()) }}
+{%- endmacro %}
+
+{% macro hm_week_index(date_expr) -%}
+    cast(floor(
+        {{ dbt.datediff(hm_prediction_week_start(), date_expr, 'day') }} / 7.0
+    ) as integer)
+{%- endmacro %}
+
+{% macro hm_week_start_from_index(index_expr) -%}
+    cast({{ dbt.dateadd(
+        'day', '7 * (' ~ index_expr ~ ')', hm_prediction_week_start()
+    ) }} as date)
+{%- endmacro %}
+
+{% macro hm_week_start(date_expr) -%}
+    {{ hm_week_start_from_index(hm_week_index(date_expr)) }}
+{%- endmacro %}

@@ -1,0 +1,157 @@
+{#- Article features as of the start of each target week, from sales
+    strictly before that week. -#}
+with
+
+article_weeks as (
+
+    select * from {{ ref('fct_article_weeks') }}
+
+),
+
+articles as (
+
+    select * from {{ ref('dim_articles') }}
+
+),
+
+as_of_weeks as (
+
+    select week_index, week_start_date
+    from {{ ref('dim_weeks') }}
+    where ml_split is not null
+
+),
+
+history as (
+
+    select
+        as_of_weeks.week_index as as_of_week_index,
+        article_weeks.article_id,
+        article_weeks.week_index,
+        article_weeks.n_units,
+        article_weeks.n_distinct_buyers as n_buyers,
+        article_weeks.revenue
+    from article_weeks
+    inner join as_of_weeks
+        on article_weeks.week_index < as_of_weeks.week_index
+
+),
+
+sales as (
+
+    select
+        as_of_week_index,
+        article_id,
+        {% for k in [1, 2, 4, 12] %}
+        sum(case when week_index >= as_of_week_index - {{ k }}
+            then n_units else 0 end) as units_{{ k }}w,
+        {% endfor %}
+        sum(case when week_index >= as_of_week_index - 1
+            then n_buyers else 0 end) as buyers_1w,
+        sum(n_units) as units_total,
+        sum(revenue) / sum(n_units) as mean_price,
+        min(week_index) as first_sale_week_index,
+        max(week_index) as last_sale_week_index
+    from history
+    group by as_of_week_index, article_id
+
+),
+
+type_price as (
+
+    select
+        sales.as_of_week_index,
+        articles.product_type_no,
+        {{ hm_median("sales.mean_price") }} as type_median_price
+    from sales
+    inner join articles on sales.article_id = articles.article_id
+    group by sales.as_of_week_index, articles.product_type_no
+
+),
+
+type_weeks as (
+
+    -- each product type's share of all units, per calendar week
+    select
+        articles.product_type_no,
+        article_weeks.week_index,
+        sum(article_weeks.n_units) * 1.0
+        / sum(sum(article_weeks.n_units)) over (
+            partition by article_weeks.week_index
+        ) as type_share
+    from article_weeks
+    inner join articles on article_weeks.article_id = articles.article_id
+    group by articles.product_type_no, article_weeks.week_index
+
+),
+
+seasonality as (
+
+    -- same week last year vs the type's average share before the as-of week
+    select
+        as_of_weeks.week_index as as_of_week_index,
+        type_weeks.product_type_no,
+        max(case when type_weeks.week_index = as_of_weeks.week_index - 52
+            then type_weeks.type_share end)
+        / avg(type_weeks.type_share) as type_season_index
+    from type_weeks
+    inner join as_of_weeks
+        on type_weeks.week_index < as_of_weeks.week_index
+    group by as_of_weeks.week_index, type_weeks.product_type_no
+
+),
+
+final as (
+
+    select
+        ---------- ids
+        articles.article_id,
+        as_of_weeks.week_index as as_of_week_index,
+        articles.index_group_no,
+        articles.product_type_no,
+        articles.graphical_appearance_no,
+        articles.colour_group_code,
+
+        ---------- strings
+        articles.product_type_name,
+        articles.graphical_appearance_name,
+        articles.colour_group_name,
+
+        ---------- numerics
+        {% for k in [1, 2, 4, 12] %}
+        coalesce(sales.units_{{ k }}w, 0) as units_{{ k }}w,
+        {% endfor %}
+        coalesce(sales.buyers_1w, 0) as buyers_1w,
+        coalesce(sales.units_total, 0) as units_total,
+        coalesce(sales.units_1w, 0) * 4.0
+        / (coalesce(sales.units_4w, 0) + 1) as trend_1w_vs_4w,
+        as_of_weeks.week_index - sales.first_sale_week_index
+            as weeks_since_launch,
+        as_of_weeks.week_index - sales.last_sale_week_index
+            as weeks_since_last_sale,
+        sales.mean_price,
+        sales.mean_price / type_price.type_median_price
+            as price_vs_product_type,
+        seasonality.type_season_index,
+
+        ---------- booleans
+        sales.article_id is not null as has_sales,
+
+        ---------- dates
+        as_of_weeks.week_start_date as as_of_week_start_date
+
+    from articles
+    cross join as_of_weeks
+    left join sales
+        on articles.article_id = sales.article_id
+        and as_of_weeks.week_index = sales.as_of_week_index
+    left join type_price
+        on articles.product_type_no = type_price.product_type_no
+        and as_of_weeks.week_index = type_price.as_of_week_index
+    left join seasonality
+        on articles.product_type_no = seasonality.product_type_no
+        and as_of_weeks.week_index = seasonality.as_of_week_index
+
+)
+
+select * from final

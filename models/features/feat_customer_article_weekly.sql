@@ -1,0 +1,93 @@
+{#- Customer x article history as of each target week: the pairs the
+    customer bought in the lookback window before the week (sparse: only
+    pairs with a purchase), with the same figures at product_code grain. -#}
+with
+
+transactions as (
+
+    select * from {{ ref('fct_transactions') }}
+
+),
+
+as_of_weeks as (
+
+    select week_index, week_start_date
+    from {{ ref('dim_weeks') }}
+    where ml_split is not null
+
+),
+
+history as (
+
+    select
+        as_of_weeks.week_index as as_of_week_index,
+        transactions.customer_id,
+        transactions.article_id,
+        transactions.product_code,
+        transactions.week_index,
+        transactions.transaction_date
+    from transactions
+    inner join as_of_weeks
+        on transactions.week_index < as_of_weeks.week_index
+        and transactions.week_index >= as_of_weeks.week_index
+        - {{ var('repurchase_lookback_weeks') }}
+
+),
+
+by_article as (
+
+    select
+        as_of_week_index,
+        customer_id,
+        article_id,
+        min(product_code) as product_code,
+        count(*) as article_units,
+        count(distinct week_index) as article_weeks,
+        max(week_index) as article_last_week_index
+    from history
+    group by as_of_week_index, customer_id, article_id
+
+),
+
+by_product as (
+
+    select
+        as_of_week_index,
+        customer_id,
+        product_code,
+        count(*) as product_units,
+        count(distinct article_id) as product_articles,
+        max(week_index) as product_last_week_index
+    from history
+    group by as_of_week_index, customer_id, product_code
+
+),
+
+final as (
+
+    select
+        ---------- ids
+        by_article.customer_id,
+        by_article.article_id,
+        by_article.product_code,
+        by_article.as_of_week_index,
+
+        ---------- numerics
+        by_article.article_units,
+        by_article.article_weeks,
+        by_article.as_of_week_index - by_article.article_last_week_index
+            as weeks_since_article_purchase,
+        by_product.product_units,
+        by_product.product_articles,
+        by_article.as_of_week_index - by_product.product_last_week_index
+            as weeks_since_product_purchase
+
+    from by_article
+    inner join by_product
+        on by_article.customer_id = by_product.customer_id
+        and by_article.product_code = by_product.product_code
+        and by_article.as_of_week_index = by_product.as_of_week_index
+
+)
+
+select * from final

@@ -1,0 +1,130 @@
+{#- Candidate source "pairs": articles bought together (same customer, same
+    day) with the customer's recent purchases, mined from the baskets of the
+    lookback window before the target week. -#}
+with
+
+transactions as (
+
+    select * from {{ ref('fct_transactions') }}
+
+),
+
+weeks as (
+
+    select week_index
+    from {{ ref('dim_weeks') }}
+    where ml_split is not null
+
+),
+
+customer_weeks as (
+
+    select * from {{ ref('abt_customer_weeks') }}
+
+),
+
+recent as (
+
+    select * from {{ ref('feat_customer_article_weekly') }}
+    where weeks_since_article_purchase <= 4
+
+),
+
+first_week as (
+
+    select min(week_index) - {{ var('pairs_lookback_weeks') }} as week_index
+    from weeks
+
+),
+
+basket_items as (
+
+    select distinct
+        transactions.week_index,
+        transactions.customer_id,
+        transactions.transaction_date,
+        transactions.article_id
+    from transactions
+    where transactions.week_index >= (select week_index from first_week)
+
+),
+
+small_baskets as (
+
+    -- very large baskets say little about which pieces go together
+    select week_index, customer_id, transaction_date
+    from basket_items
+    group by week_index, customer_id, transaction_date
+    having count(*) <= 20
+
+),
+
+weekly_pairs as (
+
+    -- pair counts per calendar week, computed once
+    select
+        left_item.week_index,
+        left_item.article_id,
+        right_item.article_id as paired_article_id,
+        count(*) as n_baskets
+    from basket_items as left_item
+    inner join small_baskets
+        on left_item.week_index = small_baskets.week_index
+        and left_item.customer_id = small_baskets.customer_id
+        and left_item.transaction_date = small_baskets.transaction_date
+    inner join basket_items as right_item
+        on left_item.week_index = right_item.week_index
+        and left_item.customer_id = right_item.customer_id
+        and left_item.transaction_date = right_item.transaction_date
+        and left_item.article_id != right_item.article_id
+    group by left_item.week_index, left_item.article_id,
+        right_item.article_id
+
+),
+
+pair_counts as (
+
+    -- summed over the lookback window of each target week
+    select
+        weeks.week_index as as_of_week_index,
+        weekly_pairs.article_id,
+        weekly_pairs.paired_article_id,
+        sum(weekly_pairs.n_baskets) as n_baskets
+    from weekly_pairs
+    inner join weeks
+        on weekly_pairs.week_index < weeks.week_index
+        and weekly_pairs.week_index
+        >= weeks.week_index - {{ var('pairs_lookback_weeks') }}
+    group by weeks.week_index, weekly_pairs.article_id,
+        weekly_pairs.paired_article_id
+    having sum(weekly_pairs.n_baskets) >= 2
+
+),
+
+scored as (
+
+    select
+        customer_weeks.customer_id,
+        customer_weeks.week_index,
+        pair_counts.paired_article_id as article_id,
+        sum(
+            pair_counts.n_baskets * 1.0
+            / (1 + recent.weeks_since_article_purchase)
+        ) as score
+    from customer_weeks
+    inner join recent
+        on customer_weeks.customer_id = recent.customer_id
+        and customer_weeks.week_index = recent.as_of_week_index
+    inner join pair_counts
+        on recent.article_id = pair_counts.article_id
+        and recent.as_of_week_index = pair_counts.as_of_week_index
+    group by customer_weeks.customer_id, customer_weeks.week_index,
+        pair_counts.paired_article_id
+
+),
+
+final as (
+    {{ hm_candidate_ranks('scored', 'pairs', var('pairs_n')) }}
+)
+
+select * from final

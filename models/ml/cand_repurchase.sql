@@ -1,0 +1,36 @@
+{#- Candidate source "repurchase": the articles the customer bought in the
+    lookback window, most recent and most bought first. -#}
+with
+
+customer_weeks as (
+
+    select * from {{ ref('abt_customer_weeks') }}
+
+),
+
+bought as (
+
+    select * from {{ ref('feat_customer_article_weekly') }}
+
+),
+
+scored as (
+
+    select
+        customer_weeks.customer_id,
+        customer_weeks.week_index,
+        bought.article_id,
+        bought.article_units * 1.0
+        / (1 + bought.weeks_since_article_purchase) as score
+    from customer_weeks
+    inner join bought
+        on customer_weeks.customer_id = bought.customer_id
+        and customer_weeks.week_index = bought.as_of_week_index
+
+),
+
+final as (
+    {{ hm_candidate_ranks('scored', 'repurchase', var('repurchase_n')) }}
+)
+
+select * from final

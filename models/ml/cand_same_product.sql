@@ -1,0 +1,76 @@
+{#- Candidate source "same_product": other colours of the products the
+    customer bought recently, the best-selling colours first. -#}
+with
+
+customer_weeks as (
+
+    select * from {{ ref('abt_customer_weeks') }}
+
+),
+
+bought as (
+
+    select * from {{ ref('feat_customer_article_weekly') }}
+    where weeks_since_product_purchase
+        <= {{ var('same_product_lookback_weeks') }}
+
+),
+
+articles as (
+
+    select article_id, product_code from {{ ref('dim_articles') }}
+
+),
+
+article_sales as (
+
+    select article_id, as_of_week_index, units_4w
+    from {{ ref('feat_article_weekly') }}
+
+),
+
+products as (
+
+    select distinct
+        customer_id,
+        as_of_week_index,
+        product_code,
+        weeks_since_product_purchase
+    from bought
+
+),
+
+siblings as (
+
+    select
+        customer_weeks.customer_id,
+        customer_weeks.week_index,
+        articles.article_id,
+        max(
+            (1 + coalesce(article_sales.units_4w, 0))
+            / (1.0 + products.weeks_since_product_purchase)
+        ) as score
+    from customer_weeks
+    inner join products
+        on customer_weeks.customer_id = products.customer_id
+        and customer_weeks.week_index = products.as_of_week_index
+    inner join articles on products.product_code = articles.product_code
+    left join article_sales
+        on articles.article_id = article_sales.article_id
+        and customer_weeks.week_index = article_sales.as_of_week_index
+    where not exists (
+        select 1 from bought
+        where bought.customer_id = customer_weeks.customer_id
+            and bought.as_of_week_index = customer_weeks.week_index
+            and bought.article_id = articles.article_id
+    )
+    group by customer_weeks.customer_id, customer_weeks.week_index,
+        articles.article_id
+
+),
+
+final as (
+    {{ hm_candidate_ranks('siblings', 'same_product', var('same_product_n')) }}
+)
+
+select * from final

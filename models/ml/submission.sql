@@ -1,0 +1,23 @@
+{#- The Kaggle submission: one row per customer of sample_submission.csv,
+    `prediction` = 12 distinct 10-digit article ids, best first. -#}
+with
+
+submission_rows as (
+
+    select * from {{ ref('ml_submission_rows') }}
+
+),
+
+final as (
+
+    select
+        customer_id,
+        {{ dbt.listagg(
+            'article_id', "' '", 'order by prediction_rank'
+        ) }} as prediction
+    from submission_rows
+    group by customer_id
+
+)
+
+select * from final

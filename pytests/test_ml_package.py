@@ -1,0 +1,123 @@
+"""The ML helpers the dbt Python models call: ALS candidates, the ranker and
+the submission fill."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pytest
+
+from hm_warehouse.als import AlsParams, als_candidates, interaction_matrix
+from hm_warehouse.ranker import (
+    RankerParams, feature_importance, rank_scores, refit_ranker, score_batches, top_k_stream,
+    train_ranker,
+)
+from hm_warehouse.submission import fill_top_k, prediction_strings
+
+
+def _transactions(seed=0):
+    """Two taste groups: group A buys articles a0-a9, group B b0-b9."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for c in range(60):
+        group = "a" if c < 30 else "b"
+        for w in range(-8, -1):
+            for art in rng.choice(10, 3, replace=False):
+                rows.append((f"c{c:03d}", f"{group}{art}", w, (-w) * 7 + 3))
+    df = pd.DataFrame(rows, columns=["customer_id", "article_id", "week_index",
+                                     "days_before_prediction_week"])
+    return pa.Table.from_pandas(df, preserve_index=False)
+
+
+def test_interaction_matrix_decays_with_time():
+    m = interaction_matrix(np.array([0, 0]), np.array([0, 1]), np.array([0, 30]), 30.0, 1, 2)
+    assert m[0, 0] == pytest.approx(1.0) and m[0, 1] == pytest.approx(np.exp(-1))
+
+
+def test_als_learns_taste_groups_and_is_deterministic():
+    targets = pd.DataFrame({"customer_id": ["c000", "c045", "zzz"], "week_index": [-1, -1, -1]})
+    params = AlsParams(factors=8, iterations=10, n=5, history_weeks=10)
+    out = als_candidates(_transactions(), targets, params)
+    assert set(out.columns) == {"customer_id", "week_index", "article_id", "source", "score",
+                                "source_rank"}
+    assert "zzz" not in set(out["customer_id"])  # unknown customers get no ALS candidates
+    a = out[out["customer_id"] == "c000"]
+    assert a["article_id"].str.startswith("a").mean() >= 0.8
+    assert list(a["source_rank"]) == [1, 2, 3, 4, 5]
+    again = als_candidates(_transactions(), targets, params)
+    pd.testing.assert_frame_equal(out, again)
+
+
+def test_als_uses_only_weeks_before_the_target_week():
+    tx = _transactions().to_pandas()
+    tx.loc[tx["week_index"] >= -3, "article_id"] = "late"
+    targets = pd.DataFrame({"customer_id": ["c000"], "week_index": [-3]})
+    out = als_candidates(pa.Table.from_pandas(tx), targets, AlsParams(factors=4, n=20))
+    assert "late" not in set(out["article_id"])
+
+
+def _abt(n_queries=200, seed=1):
+    rng = np.random.default_rng(seed)
+    rows = []
+    for q in range(n_queries):
+        for a in range(10):
+            signal = rng.random()
+            rows.append({"customer_id": f"c{q}", "week_index": -2 - q % 2, "article_id": f"a{a}",
+                         "ml_split": "train", "signal": signal, "noise": rng.random(),
+                         "label": int(signal > 0.85)})
+    return pd.DataFrame(rows)
+
+
+def test_ranker_learns_signal_and_scores_in_batches():
+    train, valid = _abt(), _abt(60, seed=2)
+    booster, best, features = train_ranker(train, valid, RankerParams(n_estimators=30,
+                                                                      min_child_samples=5))
+    assert features == ["signal", "noise"]
+    assert 1 <= best <= 30
+    imp = feature_importance(booster)
+    assert imp.iloc[0]["feature"] == "signal"
+    batches = [pa.RecordBatch.from_pandas(valid.iloc[i : i + 100]) for i in range(0, 600, 100)]
+    scored = pd.concat(score_batches(booster, batches, features))
+    assert len(scored) == len(valid)
+    ranked = rank_scores(scored, k=3)
+    top = ranked.merge(valid, on=["customer_id", "week_index", "article_id"])
+    assert top["signal"].mean() > valid["signal"].mean() + 0.15  # random picks: +0
+    # streaming top-k over customer-sorted batches equals ranking everything at once
+    ordered = valid.sort_values(["week_index", "customer_id"], kind="stable")
+    small = [pa.RecordBatch.from_pandas(ordered.iloc[i : i + 7]) for i in range(0, 600, 7)]
+    streamed = pd.concat(top_k_stream(booster, small, features, 3)).reset_index(drop=True)
+    expected = ranked.reset_index(drop=True)
+    pd.testing.assert_frame_equal(
+        streamed.sort_values(["week_index", "customer_id", "rank"]).reset_index(drop=True),
+        expected.sort_values(["week_index", "customer_id", "rank"]).reset_index(drop=True),
+    )
+    final = refit_ranker(pd.concat([train, valid]), RankerParams(min_child_samples=5), best,
+                         features)
+    assert final.num_trees() == best
+
+
+def test_fill_top_k_gives_twelve_distinct_for_everyone():
+    customers = pd.DataFrame({"customer_id": ["c1", "c2", "c3"],
+                              "age_bucket": ["20_to_29", "unknown", "20_to_29"]})
+    ranked = pd.DataFrame({"customer_id": ["c1", "c1"], "article_id": ["r1", "p1"],
+                           "rank": [1, 2]})
+    bucket = pd.DataFrame({"age_bucket": ["20_to_29"] * 3, "article_id": ["p1", "b2", "b3"],
+                           "rank": [1, 2, 3]})
+    popular = [f"p{i}" for i in range(1, 14)]
+    rows = fill_top_k(customers, ranked, bucket, popular)
+    counts = rows.groupby("customer_id")["article_id"].nunique()
+    assert counts.to_dict() == {"c1": 12, "c2": 12, "c3": 12}
+    c1 = rows[rows["customer_id"] == "c1"].sort_values("prediction_rank")
+    assert list(c1["article_id"][:4]) == ["r1", "p1", "b2", "b3"]
+    c2 = rows[rows["customer_id"] == "c2"].sort_values("prediction_rank")
+    assert list(c2["article_id"]) == popular[:12]  # cold start, unknown bucket: overall popular
+    strings = prediction_strings(rows)
+    assert strings.set_index("customer_id").loc["c1", "prediction"].split(" ")[:2] == ["r1", "p1"]
+
+
+def test_fill_top_k_needs_enough_popular_articles():
+    with pytest.raises(ValueError, match="at least 12"):
+        fill_top_k(pd.DataFrame({"customer_id": ["c"], "age_bucket": ["x"]}),
+                   pd.DataFrame(columns=["customer_id", "article_id", "rank"]),
+                   pd.DataFrame(columns=["age_bucket", "article_id", "rank"]), ["a"])

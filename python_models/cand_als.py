@@ -1,0 +1,34 @@
+"""Candidate source "als": implicit ALS trained per target week on the weeks
+before it; its top N per customer and score (see hm_warehouse.als)."""
+
+from hm_warehouse.als import AlsParams, als_candidates
+
+
+def model(dbt, session):
+    # hyperparameters are dbt vars, handed over as config in _python_models.yml
+    params = AlsParams(
+        factors=int(dbt.config.get("als_factors")),
+        iterations=int(dbt.config.get("als_iterations")),
+        regularization=float(dbt.config.get("als_regularization")),
+        alpha=float(dbt.config.get("als_alpha")),
+        decay_days=float(dbt.config.get("als_decay_days")),
+        history_weeks=int(dbt.config.get("als_history_weeks")),
+        n=int(dbt.config.get("als_n")),
+        seed=int(dbt.config.get("seed")),
+    )
+    prediction_start = dbt.config.get("prediction_week_start")
+    targets = dbt.ref("abt_customer_weeks").project("customer_id, week_index").df()
+    first_week = int(targets["week_index"].min()) - params.history_weeks
+    transactions = (
+        dbt.ref("fct_transactions")
+        .filter(f"week_index >= {first_week}")
+        .project(
+            "customer_id, article_id, week_index, "
+            f"date_diff('day', transaction_date, DATE '{prediction_start}')"
+            " as days_before_prediction_week"
+        )
+        .arrow()
+    )
+    if hasattr(transactions, "read_all"):
+        transactions = transactions.read_all()
+    return als_candidates(transactions, targets, params)

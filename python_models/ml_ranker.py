@@ -1,0 +1,31 @@
+"""LightGBM LambdaRank models: one trained on the training weeks with early
+stopping on the validation week (scores the validation week), one refit on
+training + validation weeks with the best number of trees (scores the
+prediction week). Returns one row per model with the booster as text."""
+
+import pandas as pd
+
+from hm_warehouse.ranker import RankerParams, refit_ranker, train_ranker
+
+
+def model(dbt, session):
+    params = RankerParams(
+        n_estimators=int(dbt.config.get("ranker_n_estimators")),
+        learning_rate=float(dbt.config.get("ranker_learning_rate")),
+        num_leaves=int(dbt.config.get("ranker_num_leaves")),
+        min_child_samples=int(dbt.config.get("ranker_min_child_samples")),
+        early_stopping_rounds=int(dbt.config.get("ranker_early_stopping_rounds")),
+        seed=int(dbt.config.get("seed")),
+    )
+    train = dbt.ref("abt_train").df()
+    valid = dbt.ref("abt_valid").df()
+    booster, best, features = train_ranker(train, valid, params)
+    final = refit_ranker(pd.concat([train, valid], ignore_index=True), params, best, features)
+    return pd.DataFrame({
+        "model_name": ["valid", "final"],
+        "scores_split": ["valid", "predict"],
+        "n_trees": [best, best],
+        "n_features": [len(features), len(features)],
+        "features": [",".join(features)] * 2,
+        "booster": [booster.model_to_string(num_iteration=best), final.model_to_string()],
+    })
