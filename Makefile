@@ -8,7 +8,7 @@ export DBT_PROFILES_DIR := $(CURDIR)
 DATA_DIR ?= data/demo
 SCALE ?= demo
 
-.PHONY: setup data demo build test lint docs clean
+.PHONY: setup data demo build test lint sql-lint sql-fix docs docs-static browser clean
 
 setup: $(VENV)/.installed
 
@@ -21,20 +21,52 @@ $(VENV)/.installed: pyproject.toml
 data: setup
 	$(BIN)/hm-warehouse generate --scale $(SCALE) --out $(DATA_DIR) --if-missing --quiet
 
-## the main job: demo data (generated once), then the whole dbt build
+## the main job: demo data (generated once), then the whole dbt build into a
+## new file, atomically published as warehouse/hm.duckdb (readers never blocked)
 demo: data
-	HM_DATA_DIR=$(DATA_DIR) $(BIN)/dbt build
+	$(BIN)/hm-warehouse build --data-dir $(DATA_DIR)
 
+## the same build on the data already in DATA_DIR; dbt flags: make build DBT_ARGS='-s marts'
 build: setup
-	HM_DATA_DIR=$(DATA_DIR) $(BIN)/dbt build
+	$(BIN)/hm-warehouse build --data-dir $(DATA_DIR) -- $(DBT_ARGS)
 
 ## every test: generator and package (pytest), dbt build + tests on tiny data, lint
-test: setup
-	$(BIN)/ruff check src pytests
+test: setup browser data
+	$(BIN)/ruff check src pytests python_models
+	$(SQLFLUFF_ENV) $(BIN)/sqlfluff lint models analyses --processes 2
 	$(BIN)/pytest
 
 lint: setup
 	$(BIN)/ruff check src pytests
+
+## sqlfluff (dbt templater, rules in .sqlfluff) over models/ and analyses/;
+## compiles with an in-memory DuckDB, so no built warehouse is needed
+SQLFLUFF_ENV := HM_DATA_DIR=$(DATA_DIR) HM_DUCKDB_PATH=:memory: HM_TEMP_DIR=$(CURDIR)/logs/sqlfluff_tmp
+sql-lint: data
+	$(SQLFLUFF_ENV) $(BIN)/sqlfluff lint models analyses
+
+sql-fix: data
+	$(SQLFLUFF_ENV) $(BIN)/sqlfluff fix models analyses
+
+## headless Chromium for the docs browser test (Debian package `chromium`)
+CHROMIUM ?= /usr/bin/chromium
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+browser:
+	@if [ ! -x $(CHROMIUM) ]; then \
+		echo "installing chromium (for pytests/test_docs_browser.py)"; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium; \
+	fi
+
+## dbt docs: `make docs` generates the site and serves it on localhost:$(DOCS_PORT);
+## `make docs-static` writes the single self-contained file target/static_index.html
+DOCS_PORT ?= 8080
+docs: setup
+	HM_DATA_DIR=$(DATA_DIR) $(BIN)/dbt docs generate
+	HM_DATA_DIR=$(DATA_DIR) $(BIN)/dbt docs serve --host 127.0.0.1 --port $(DOCS_PORT) --no-browser
+
+docs-static: setup
+	HM_DATA_DIR=$(DATA_DIR) $(BIN)/dbt docs generate --static
 
 clean:
 	rm -rf target logs warehouse

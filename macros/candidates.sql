@@ -26,3 +26,62 @@
         'repurchase', 'same_product', 'pairs', 'popular', 'popular_age', 'als'
     ]) }}
 {%- endmacro %}
+
+
+{#- `prefix<name>suffix` for each name, comma-separated (a column list). -#}
+{% macro hm_column_list(names, prefix='', suffix='') -%}
+    {%- set columns = [] -%}
+    {%- for name in names -%}
+        {%- do columns.append(prefix ~ name ~ suffix) -%}
+    {%- endfor -%}
+    {{ columns | join(',\n        ') }}
+{%- endmacro %}
+
+
+{#- eval_candidate_recall: for each source and the union (`union_rank`),
+    and each list length n, the count of bought pairs the source has within
+    its first n candidates, as columns <source>_<n>. -#}
+{% macro hm_recall_counts(sources, list_lengths) -%}
+    {%- set columns = [] -%}
+    {%- for source in sources + ['union'] -%}
+        {%- set rank = 'union_rank' if source == 'union'
+            else 'rank_' ~ source -%}
+        {%- for n in list_lengths -%}
+            {%- do columns.append(
+                'sum(case when ' ~ rank ~ ' <= ' ~ n
+                ~ ' then 1 else 0 end) as ' ~ source ~ '_' ~ n
+            ) -%}
+        {%- endfor -%}
+    {%- endfor -%}
+    {{ columns | join(',\n        ') }}
+{%- endmacro %}
+
+
+{#- eval_candidate_recall: the counts of hm_recall_counts in long form, one
+    row per (source, n_candidates). -#}
+{% macro hm_recall_rows(sources, list_lengths, relation) -%}
+    {%- set rows = [] -%}
+    {%- for source in sources -%}
+        {%- for n in list_lengths -%}
+            {%- do rows.append(
+                "select '" ~ source ~ "' as source, " ~ n
+                ~ ' as n_candidates, n_bought, ' ~ source ~ '_' ~ n
+                ~ ' as n_found from ' ~ relation
+            ) -%}
+        {%- endfor -%}
+    {%- endfor -%}
+    {{ rows | join('\n    union all\n    ') }}
+{%- endmacro %}
+
+
+{#- cand_union: the number of sources that proposed the row's article (an
+    aggregate over the unioned candidate rows of one article). -#}
+{% macro hm_source_count(sources) -%}
+    {%- set terms = [] -%}
+    {%- for source in sources -%}
+        {%- do terms.append(
+            "max(case when source = '" ~ source ~ "' then 1 else 0 end)"
+        ) -%}
+    {%- endfor -%}
+    ({{ terms | join('\n        + ') }})
+{%- endmacro %}

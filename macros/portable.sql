@@ -1,16 +1,4 @@
-{#- Engine-specific aggregates behind dispatch, so models stay portable. -#}
-{% macro hm_median(expr) -%}
-    {{ return(adapter.dispatch('hm_median', 'hm_warehouse')(expr)) }}
-{%- endmacro %}
-
-{% macro default__hm_median(expr) -%}
-    median({{ expr }})
-{%- endmacro %}
-
-{% macro spark__hm_median(expr) -%}
-    percentile_approx({{ expr }}, 0.5)
-{%- endmacro %}
-
+{#- Engine-specific SQL behind dispatch, so models stay portable. -#}
 
 {#- `select *` minus some columns: DuckDB and Spark both spell it EXCLUDE /
     EXCEPT after the star. -#}

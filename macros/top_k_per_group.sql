@@ -16,20 +16,37 @@
 {%- endmacro %}
 
 
-{#- Each group's most frequent value of `attribute` with its share of the
-    group's rows: columns <partition_by>, favourite_<name>,
-    favourite_<name>_share. Ties go to the greatest value. One hash
-    aggregate and no window sort, so it stays cheap at full scale. -#}
-{% macro hm_favourite(relation, partition_by, attribute, name) -%}
+{#- Each group's most frequent value of several attributes, with its share
+    of the group's rows, in one pass: `attributes` maps a name to a column;
+    the result has <partition_by>, favourite_<name> and
+    favourite_<name>_share for each. Ties go to the greatest value. Hash
+    aggregates only (no window sort, no joins), so it stays cheap at full
+    scale. -#}
+{% macro hm_favourites(relation, partition_by, attributes) -%}
     select
         {{ partition_by }},
-        {{ hm_arg_max(attribute, 'n_rows') }} as favourite_{{ name }},
-        max(n_rows) * 1.0 / sum(n_rows) as favourite_{{ name }}_share
+        {% for name, column in attributes.items() %}
+        {{ hm_arg_max(
+            "case when attribute_name = '" ~ name ~ "' then attribute_value end",
+            "case when attribute_name = '" ~ name ~ "' then n_rows end"
+        ) }} as favourite_{{ name }},
+        max(case when attribute_name = '{{ name }}' then n_rows end) * 1.0
+        / sum(case when attribute_name = '{{ name }}' then n_rows end)
+            as favourite_{{ name }}_share{{ ',' if not loop.last }}
+        {% endfor %}
     from (
-        select {{ partition_by }}, {{ attribute }}, count(*) as n_rows
+        {% for name, column in attributes.items() %}
+        select
+            {{ partition_by }},
+            '{{ name }}' as attribute_name,
+            cast({{ column }} as {{ api.Column.translate_type('string') }})
+                as attribute_value,
+            count(*) as n_rows
         from {{ relation }}
-        where {{ attribute }} is not null
-        group by {{ partition_by }}, {{ attribute }}
+        where {{ column }} is not null
+        group by {{ partition_by }}, {{ column }}
+        {{ 'union all' if not loop.last }}
+        {% endfor %}
     ) as counted
     group by {{ partition_by }}
 {%- endmacro %}

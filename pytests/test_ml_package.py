@@ -10,7 +10,12 @@ import pytest
 
 from hm_warehouse.als import AlsParams, als_candidates, interaction_matrix
 from hm_warehouse.ranker import (
-    RankerParams, feature_importance, rank_scores, refit_ranker, score_batches, top_k_stream,
+    RankerParams,
+    feature_importance,
+    rank_scores,
+    refit_ranker,
+    score_batches,
+    top_k_stream,
     train_ranker,
 )
 from hm_warehouse.submission import fill_top_k, prediction_strings

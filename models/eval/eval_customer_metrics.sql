@@ -10,13 +10,21 @@ predictions as (
 
 labels as (
 
-    select customer_id, week_index, article_id from {{ ref('eval_labels') }}
+    select
+        customer_id,
+        week_index,
+        article_id
+    from {{ ref('eval_labels') }}
 
 ),
 
 customer_features as (
 
-    select customer_id, as_of_week_index, has_history, n_units_12w
+    select
+        customer_id,
+        as_of_week_index,
+        has_history,
+        n_units_12w
     from {{ ref('feat_customer_weekly') }}
 
 ),

@@ -18,7 +18,10 @@ hidden as (
 
 validation_week as (
 
-    select distinct customer_id, week_index, article_id
+    select distinct
+        customer_id,
+        week_index,
+        article_id
     from transactions
     where week_index = -1
 

@@ -1,5 +1,11 @@
 {#- MAP@12, recall@12, precision@12 and hit-rate@12 of every strategy on the
     validation week and the hidden week, overall and per segment. -#}
+{%- set segments = {
+    'all': "'all'",
+    'history': "case when has_history then 'with_history'"
+        ~ " else 'no_history' end",
+    'activity': 'activity_segment',
+} %}
 with
 
 customer_metrics as (
@@ -10,48 +16,21 @@ customer_metrics as (
 
 by_segment as (
 
+    {% for segment_type, segment in segments.items() %}
     select
         strategy,
         eval_week,
-        'all' as segment_type,
-        'all' as segment,
+        '{{ segment_type }}' as segment_type,
+        {{ segment }} as segment,
         avg(average_precision) as map_at_12,
         avg(recall) as recall_at_12,
         avg(precision) as precision_at_12,
         avg(is_hit * 1.0) as hit_rate_at_12,
         count(*) as n_customers
     from customer_metrics
-    group by strategy, eval_week
-
-    union all
-
-    select
-        strategy,
-        eval_week,
-        'history',
-        case when has_history then 'with_history' else 'no_history' end,
-        avg(average_precision),
-        avg(recall),
-        avg(precision),
-        avg(is_hit * 1.0),
-        count(*)
-    from customer_metrics
-    group by strategy, eval_week, has_history
-
-    union all
-
-    select
-        strategy,
-        eval_week,
-        'activity',
-        activity_segment,
-        avg(average_precision),
-        avg(recall),
-        avg(precision),
-        avg(is_hit * 1.0),
-        count(*)
-    from customer_metrics
-    group by strategy, eval_week, activity_segment
+    group by strategy, eval_week, {{ segment }}
+    {{ 'union all' if not loop.last }}
+    {% endfor %}
 
 ),
 

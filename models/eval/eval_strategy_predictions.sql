@@ -6,7 +6,10 @@ with
 
 labels as (
 
-    select distinct customer_id, week_index from {{ ref('eval_labels') }}
+    select distinct
+        customer_id,
+        week_index
+    from {{ ref('eval_labels') }}
 
 ),
 
@@ -49,12 +52,24 @@ submission_rows as (
 own_then_popular as (
 
     -- own recent purchases first, then the popular list
-    select customer_id, week_index, article_id, min(list_rank) as list_rank
+    select
+        customer_id,
+        week_index,
+        article_id,
+        min(list_rank) as list_rank
     from (
-        select customer_id, week_index, article_id, source_rank as list_rank
+        select
+            customer_id,
+            week_index,
+            article_id,
+            source_rank as list_rank
         from repurchase
         union all
-        select customer_id, week_index, article_id, 1000 + source_rank
+        select
+            customer_id,
+            week_index,
+            article_id,
+            1000 + source_rank as list_rank
         from popular
     ) as both_lists
     group by customer_id, week_index, article_id
@@ -63,25 +78,52 @@ own_then_popular as (
 
 unioned as (
 
-    select 'popular_last_week' as strategy, customer_id, week_index,
-        article_id, source_rank as list_rank
+    select
+        'popular_last_week' as strategy,
+        customer_id,
+        week_index,
+        article_id,
+        source_rank as list_rank
     from popular
     union all
-    select 'popular_age_bucket', customer_id, week_index, article_id,
-        source_rank
+    select
+        'popular_age_bucket' as strategy,
+        customer_id,
+        week_index,
+        article_id,
+        source_rank as list_rank
     from popular_age
     union all
-    select 'own_recent_then_popular', customer_id, week_index, article_id,
+    select
+        'own_recent_then_popular' as strategy,
+        customer_id,
+        week_index,
+        article_id,
         list_rank
     from own_then_popular
     union all
-    select 'als', customer_id, week_index, article_id, source_rank
+    select
+        'als' as strategy,
+        customer_id,
+        week_index,
+        article_id,
+        source_rank as list_rank
     from als
     union all
-    select 'ranker', customer_id, week_index, article_id, rank
+    select
+        'ranker' as strategy,
+        customer_id,
+        week_index,
+        article_id,
+        rank as list_rank
     from ranker
     union all
-    select 'submission', customer_id, 0, article_id, prediction_rank
+    select
+        'submission' as strategy,
+        customer_id,
+        0 as week_index,
+        article_id,
+        prediction_rank as list_rank
     from submission_rows
 
 ),

@@ -10,7 +10,10 @@ transactions as (
 
 customers as (
 
-    select customer_id, age_bucket from {{ ref('dim_customers') }}
+    select
+        customer_id,
+        age_bucket
+    from {{ ref('dim_customers') }}
 
 ),
 
@@ -33,7 +36,8 @@ units as (
     inner join as_of_weeks
         on transactions.week_index = as_of_weeks.week_index - 1
     inner join customers on transactions.customer_id = customers.customer_id
-    group by as_of_weeks.week_index, customers.age_bucket,
+    group by
+        as_of_weeks.week_index, customers.age_bucket,
         transactions.article_id
 
 ),
@@ -53,7 +57,7 @@ final as (
         ) as bucket_share_1w,
         row_number() over (
             partition by as_of_week_index, age_bucket
-            order by bucket_units_1w desc, article_id
+            order by bucket_units_1w desc, article_id asc
         ) as bucket_rank_1w
 
     from units

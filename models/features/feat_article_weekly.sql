@@ -16,7 +16,9 @@ articles as (
 
 as_of_weeks as (
 
-    select week_index, week_start_date
+    select
+        week_index,
+        week_start_date
     from {{ ref('dim_weeks') }}
     where ml_split is not null
 
@@ -27,6 +29,7 @@ history as (
     select
         as_of_weeks.week_index as as_of_week_index,
         article_weeks.article_id,
+        articles.product_type_no,
         article_weeks.week_index,
         article_weeks.n_units,
         article_weeks.n_distinct_buyers as n_buyers,
@@ -34,6 +37,7 @@ history as (
     from article_weeks
     inner join as_of_weeks
         on article_weeks.week_index < as_of_weeks.week_index
+    inner join articles on article_weeks.article_id = articles.article_id
 
 ),
 
@@ -44,28 +48,26 @@ sales as (
         article_id,
         {% for k in [1, 2, 4, 12] %}
         sum(case when week_index >= as_of_week_index - {{ k }}
-            then n_units else 0 end) as units_{{ k }}w,
+                then n_units
+            else 0
+        end) as units_{{ k }}w,
         {% endfor %}
         sum(case when week_index >= as_of_week_index - 1
-            then n_buyers else 0 end) as buyers_1w,
+                then n_buyers
+            else 0
+        end) as buyers_1w,
         sum(n_units) as units_total,
         sum(revenue) / sum(n_units) as mean_price,
+        -- the product type's mean price over the same history
+        sum(sum(revenue)) over (
+            partition by as_of_week_index, min(product_type_no)
+        ) / sum(sum(n_units)) over (
+            partition by as_of_week_index, min(product_type_no)
+        ) as type_mean_price,
         min(week_index) as first_sale_week_index,
         max(week_index) as last_sale_week_index
     from history
     group by as_of_week_index, article_id
-
-),
-
-type_price as (
-
-    select
-        sales.as_of_week_index,
-        articles.product_type_no,
-        {{ hm_median("sales.mean_price") }} as type_median_price
-    from sales
-    inner join articles on sales.article_id = articles.article_id
-    group by sales.as_of_week_index, articles.product_type_no
 
 ),
 
@@ -87,17 +89,19 @@ type_weeks as (
 
 seasonality as (
 
-    -- same week last year vs the type's average share before the as-of week
+    -- read on the row of week W - 1 for as-of week W: the share of week
+    -- W - 52 (same week last year) over the type's average share up to W - 1
     select
-        as_of_weeks.week_index as as_of_week_index,
-        type_weeks.product_type_no,
-        max(case when type_weeks.week_index = as_of_weeks.week_index - 52
-            then type_weeks.type_share end)
-        / avg(type_weeks.type_share) as type_season_index
+        product_type_no,
+        week_index + 1 as as_of_week_index,
+        max(type_share) over (
+            partition by product_type_no order by week_index
+            range between 51 preceding and 51 preceding
+        ) / avg(type_share) over (
+            partition by product_type_no order by week_index
+            range between unbounded preceding and current row
+        ) as type_season_index
     from type_weeks
-    inner join as_of_weeks
-        on type_weeks.week_index < as_of_weeks.week_index
-    group by as_of_weeks.week_index, type_weeks.product_type_no
 
 ),
 
@@ -130,8 +134,7 @@ final as (
         as_of_weeks.week_index - sales.last_sale_week_index
             as weeks_since_last_sale,
         sales.mean_price,
-        sales.mean_price / type_price.type_median_price
-            as price_vs_product_type,
+        sales.mean_price / sales.type_mean_price as price_vs_product_type,
         seasonality.type_season_index,
 
         ---------- booleans
@@ -145,9 +148,6 @@ final as (
     left join sales
         on articles.article_id = sales.article_id
         and as_of_weeks.week_index = sales.as_of_week_index
-    left join type_price
-        on articles.product_type_no = type_price.product_type_no
-        and as_of_weeks.week_index = type_price.as_of_week_index
     left join seasonality
         on articles.product_type_no = seasonality.product_type_no
         and as_of_weeks.week_index = seasonality.as_of_week_index

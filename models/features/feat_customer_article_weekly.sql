@@ -11,7 +11,9 @@ transactions as (
 
 as_of_weeks as (
 
-    select week_index, week_start_date
+    select
+        week_index,
+        week_start_date
     from {{ ref('dim_weeks') }}
     where ml_split is not null
 

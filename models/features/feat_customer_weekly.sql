@@ -25,13 +25,19 @@ customers as (
 
 customer_weeks as (
 
-    select customer_id, week_index from {{ ref('fct_customer_weeks') }}
+    select
+        customer_id,
+        week_index
+    from {{ ref('fct_customer_weeks') }}
 
 ),
 
 as_of_weeks as (
 
-    select week_index, week_start_date, ml_split
+    select
+        week_index,
+        week_start_date,
+        ml_split
     from {{ ref('dim_weeks') }}
     where ml_split is not null
 
@@ -39,24 +45,25 @@ as_of_weeks as (
 
 population as (
 
-    select
-        customer_weeks.customer_id,
-        as_of_weeks.week_index as as_of_week_index,
-        as_of_weeks.week_start_date as as_of_week_start_date
-    from customer_weeks
-    inner join as_of_weeks
-        on customer_weeks.week_index = as_of_weeks.week_index
-    where as_of_weeks.ml_split != 'predict'
-
-    union all
-
+    -- the scored customers of each week, with their attributes
     select
         customers.customer_id,
-        as_of_weeks.week_index,
-        as_of_weeks.week_start_date
+        customers.age,
+        customers.age_bucket,
+        customers.club_member_status,
+        customers.fashion_news_frequency,
+        customers.is_fn_subscribed,
+        customers.is_active,
+        as_of_weeks.week_index as as_of_week_index,
+        as_of_weeks.week_start_date as as_of_week_start_date
     from customers
     cross join as_of_weeks
-    where as_of_weeks.ml_split = 'predict'
+    left join customer_weeks
+        on customers.customer_id = customer_weeks.customer_id
+        and as_of_weeks.week_index = customer_weeks.week_index
+    where
+        as_of_weeks.ml_split = 'predict'
+        or customer_weeks.customer_id is not null
 
 ),
 
@@ -116,47 +123,22 @@ activity as (
             'Underwear', 'Swimwear', 'Accessories', 'Shoes'
         ] %}
         avg(case when product_group_name = '{{ group }}' then 1.0 else 0.0 end)
-            as share_{{ group | lower | replace(' ', '_') }}{{ ',' if not loop.last }}
+            as share_{{ group | lower | replace(' ', '_') }},
         {% endfor %}
+        count(*) as n_history_rows
     from history
     group by as_of_week_index, customer_id
 
 ),
 
-fav_colour as (
-    {{ hm_favourite('history', 'as_of_week_index, customer_id',
-                    'colour_group_name', 'colour_group') }}
-),
+favourites as (
 
-fav_pattern as (
-    {{ hm_favourite('history', 'as_of_week_index, customer_id',
-                    'graphical_appearance_name', 'pattern') }}
-),
-
-fav_product_type as (
-    {{ hm_favourite('history', 'as_of_week_index, customer_id',
-                    'product_type_name', 'product_type') }}
-),
-
-fav_department as (
-    {{ hm_favourite('history', 'as_of_week_index, customer_id',
-                    'department_name', 'department') }}
-),
-
-all_customer_weeks as (
-
-    select
-        population.as_of_week_index,
-        population.as_of_week_start_date,
-        customers.customer_id,
-        customers.age,
-        customers.age_bucket,
-        customers.club_member_status,
-        customers.fashion_news_frequency,
-        customers.is_fn_subscribed,
-        customers.is_active
-    from population
-    inner join customers on population.customer_id = customers.customer_id
+    {{ hm_favourites('history', 'as_of_week_index, customer_id', {
+        'colour_group': 'colour_group_name',
+        'pattern': 'graphical_appearance_name',
+        'product_type': 'product_type_name',
+        'department': 'department_name',
+    }) }}
 
 ),
 
@@ -164,22 +146,22 @@ final as (
 
     select
         ---------- ids
-        all_customer_weeks.customer_id,
-        all_customer_weeks.as_of_week_index,
+        population.customer_id,
+        population.as_of_week_index,
 
         ---------- strings
-        all_customer_weeks.age_bucket,
-        all_customer_weeks.club_member_status,
-        all_customer_weeks.fashion_news_frequency,
-        fav_colour.favourite_colour_group,
-        fav_pattern.favourite_pattern,
-        fav_product_type.favourite_product_type,
-        fav_department.favourite_department,
+        population.age_bucket,
+        population.club_member_status,
+        population.fashion_news_frequency,
+        favourites.favourite_colour_group,
+        favourites.favourite_pattern,
+        favourites.favourite_product_type,
+        favourites.favourite_department,
 
         ---------- numerics
-        all_customer_weeks.age,
+        population.age,
         {{ dbt.datediff('activity.last_purchase_date',
-                        'all_customer_weeks.as_of_week_start_date', 'day') }}
+                        'population.as_of_week_start_date', 'day') }}
             as days_since_last_purchase,
         coalesce(activity.n_units, 0) as n_units,
         coalesce(activity.n_units_1w, 0) as n_units_1w,
@@ -203,37 +185,26 @@ final as (
         activity.share_swimwear,
         activity.share_accessories,
         activity.share_shoes,
-        fav_colour.favourite_colour_group_share,
-        fav_pattern.favourite_pattern_share,
-        fav_product_type.favourite_product_type_share,
-        fav_department.favourite_department_share,
+        favourites.favourite_colour_group_share,
+        favourites.favourite_pattern_share,
+        favourites.favourite_product_type_share,
+        favourites.favourite_department_share,
 
         ---------- booleans
-        all_customer_weeks.is_fn_subscribed,
-        all_customer_weeks.is_active,
+        population.is_fn_subscribed,
+        population.is_active,
         activity.customer_id is not null as has_history,
 
         ---------- dates
-        all_customer_weeks.as_of_week_start_date
+        population.as_of_week_start_date
 
-    from all_customer_weeks
+    from population
     left join activity
-        on all_customer_weeks.customer_id = activity.customer_id
-        and all_customer_weeks.as_of_week_index = activity.as_of_week_index
-    left join fav_colour
-        on all_customer_weeks.customer_id = fav_colour.customer_id
-        and all_customer_weeks.as_of_week_index = fav_colour.as_of_week_index
-    left join fav_pattern
-        on all_customer_weeks.customer_id = fav_pattern.customer_id
-        and all_customer_weeks.as_of_week_index = fav_pattern.as_of_week_index
-    left join fav_product_type
-        on all_customer_weeks.customer_id = fav_product_type.customer_id
-        and all_customer_weeks.as_of_week_index
-        = fav_product_type.as_of_week_index
-    left join fav_department
-        on all_customer_weeks.customer_id = fav_department.customer_id
-        and all_customer_weeks.as_of_week_index
-        = fav_department.as_of_week_index
+        on population.customer_id = activity.customer_id
+        and population.as_of_week_index = activity.as_of_week_index
+    left join favourites
+        on population.customer_id = favourites.customer_id
+        and population.as_of_week_index = favourites.as_of_week_index
 
 )
 

@@ -60,25 +60,13 @@ purchase_summary as (
 
 ),
 
-favourite_colour_group as (
+favourites as (
 
-    {{ hm_favourite(
-        'purchases', 'customer_id', 'colour_group_name', 'colour_group'
-    ) }}
-
-),
-
-favourite_pattern as (
-
-    {{ hm_favourite(
-        'purchases', 'customer_id', 'graphical_appearance_name', 'pattern'
-    ) }}
-
-),
-
-favourite_index as (
-
-    {{ hm_favourite('purchases', 'customer_id', 'index_name', 'index') }}
+    {{ hm_favourites('purchases', 'customer_id', {
+        'colour_group': 'colour_group_name',
+        'pattern': 'graphical_appearance_name',
+        'index': 'index_name',
+    }) }}
 
 ),
 
@@ -93,11 +81,11 @@ final as (
         customers.fashion_news_frequency,
         customers.postal_code,
         {{ hm_age_bucket('customers.age') }} as age_bucket,
-        favourite_colour_group.favourite_colour_group
+        favourites.favourite_colour_group
             as favourite_colour_group_name,
-        favourite_pattern.favourite_pattern
+        favourites.favourite_pattern
             as favourite_graphical_appearance_name,
-        favourite_index.favourite_index as favourite_index_name,
+        favourites.favourite_index as favourite_index_name,
 
         ---------- numerics
         customers.age,
@@ -107,10 +95,10 @@ final as (
         coalesce(purchase_summary.n_active_weeks, 0) as n_active_weeks,
         coalesce(purchase_summary.lifetime_spend, 0) as lifetime_spend,
         purchase_summary.online_share,
-        favourite_colour_group.favourite_colour_group_share,
-        favourite_pattern.favourite_pattern_share
+        favourites.favourite_colour_group_share,
+        favourites.favourite_pattern_share
             as favourite_graphical_appearance_share,
-        favourite_index.favourite_index_share,
+        favourites.favourite_index_share,
 
         ---------- booleans
         customers.is_fn_subscribed,
@@ -124,12 +112,8 @@ final as (
     from customers
     left join purchase_summary
         on customers.customer_id = purchase_summary.customer_id
-    left join favourite_colour_group
-        on customers.customer_id = favourite_colour_group.customer_id
-    left join favourite_pattern
-        on customers.customer_id = favourite_pattern.customer_id
-    left join favourite_index
-        on customers.customer_id = favourite_index.customer_id
+    left join favourites
+        on customers.customer_id = favourites.customer_id
 
 )
 

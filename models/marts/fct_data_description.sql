@@ -140,20 +140,20 @@ summary as (
 metrics as (
 
     {% for metric, kind, expression, description in metrics %}
-        select
-            {{ loop.index }} as metric_order,
-            '{{ metric }}' as metric,
-            '{{ kind }}' as metric_kind,
-            {% if kind == 'date' %}
-                cast(null as double) as metric_value,
-                {{ expression }} as metric_date,
-            {% else %}
-                cast({{ expression }} as double) as metric_value,
-                cast(null as date) as metric_date,
-            {% endif %}
-            '{{ description }}' as description
-        from summary
-        {% if not loop.last %}union all{% endif %}
+    select
+        {{ loop.index }} as metric_order,
+        '{{ metric }}' as metric,
+        '{{ kind }}' as metric_kind,
+        {% if kind == 'date' %}
+        cast(null as double) as metric_value,
+        {{ expression }} as metric_date,
+        {% else %}
+        cast({{ expression }} as double) as metric_value,
+        cast(null as date) as metric_date,
+        {% endif %}
+        '{{ description }}' as description
+    from summary
+    {% if not loop.last %}union all{% endif %}
     {% endfor %}
 
 ),
@@ -171,9 +171,9 @@ final as (
                 then cast(metric_date as {{ dbt.type_string() }})
             when metric_kind = 'count'
                 then cast(
-                    cast(metric_value as {{ dbt.type_bigint() }})
-                    as {{ dbt.type_string() }}
-                )
+                        cast(metric_value as {{ dbt.type_bigint() }})
+                        as {{ dbt.type_string() }}
+                    )
             when metric_kind = 'share'
                 then cast(round(metric_value, 4) as {{ dbt.type_string() }})
             else cast(round(metric_value, 1) as {{ dbt.type_string() }})

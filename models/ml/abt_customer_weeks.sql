@@ -5,7 +5,9 @@ with
 
 weeks as (
 
-    select week_index, ml_split
+    select
+        week_index,
+        ml_split
     from {{ ref('dim_weeks') }}
     where ml_split is not null
 
@@ -25,7 +27,10 @@ submission_customers as (
 
 customers as (
 
-    select customer_id, age_bucket from {{ ref('dim_customers') }}
+    select
+        customer_id,
+        age_bucket
+    from {{ ref('dim_customers') }}
 
 ),
 

@@ -45,14 +45,20 @@ basket_items as (
         transactions.transaction_date,
         transactions.article_id
     from transactions
-    where transactions.week_index >= (select week_index from first_week)
+    where
+        transactions.week_index >= (
+            select first_week.week_index from first_week
+        )
 
 ),
 
 small_baskets as (
 
     -- very large baskets say little about which pieces go together
-    select week_index, customer_id, transaction_date
+    select
+        week_index,
+        customer_id,
+        transaction_date
     from basket_items
     group by week_index, customer_id, transaction_date
     having count(*) <= 20
@@ -77,7 +83,8 @@ weekly_pairs as (
         and left_item.customer_id = right_item.customer_id
         and left_item.transaction_date = right_item.transaction_date
         and left_item.article_id != right_item.article_id
-    group by left_item.week_index, left_item.article_id,
+    group by
+        left_item.week_index, left_item.article_id,
         right_item.article_id
 
 ),
@@ -95,7 +102,8 @@ pair_counts as (
         on weekly_pairs.week_index < weeks.week_index
         and weekly_pairs.week_index
         >= weeks.week_index - {{ var('pairs_lookback_weeks') }}
-    group by weeks.week_index, weekly_pairs.article_id,
+    group by
+        weeks.week_index, weekly_pairs.article_id,
         weekly_pairs.paired_article_id
     having sum(weekly_pairs.n_baskets) >= 2
 
@@ -118,7 +126,8 @@ scored as (
     inner join pair_counts
         on recent.article_id = pair_counts.article_id
         and recent.as_of_week_index = pair_counts.as_of_week_index
-    group by customer_weeks.customer_id, customer_weeks.week_index,
+    group by
+        customer_weeks.customer_id, customer_weeks.week_index,
         pair_counts.paired_article_id
 
 ),

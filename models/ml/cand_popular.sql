@@ -46,7 +46,7 @@ final as (
         score,
         row_number() over (
             partition by customer_id, week_index
-            order by score desc, article_id
+            order by score desc, article_id asc
         ) as source_rank
     from scored
 

@@ -18,13 +18,19 @@ bought as (
 
 articles as (
 
-    select article_id, product_code from {{ ref('dim_articles') }}
+    select
+        article_id,
+        product_code
+    from {{ ref('dim_articles') }}
 
 ),
 
 article_sales as (
 
-    select article_id, as_of_week_index, units_4w
+    select
+        article_id,
+        as_of_week_index,
+        units_4w
     from {{ ref('feat_article_weekly') }}
 
 ),
@@ -59,12 +65,13 @@ siblings as (
         on articles.article_id = article_sales.article_id
         and customer_weeks.week_index = article_sales.as_of_week_index
     where not exists (
-        select 1 from bought
-        where bought.customer_id = customer_weeks.customer_id
-            and bought.as_of_week_index = customer_weeks.week_index
-            and bought.article_id = articles.article_id
-    )
-    group by customer_weeks.customer_id, customer_weeks.week_index,
+            select 1 as already_bought from bought
+            where bought.customer_id = customer_weeks.customer_id
+                and bought.as_of_week_index = customer_weeks.week_index
+                and bought.article_id = articles.article_id
+        )
+    group by
+        customer_weeks.customer_id, customer_weeks.week_index,
         articles.article_id
 
 ),

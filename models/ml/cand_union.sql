@@ -16,7 +16,12 @@ unioned as (
 
     {% for source in sources %}
     select
-        customer_id, week_index, article_id, source, score, source_rank
+        customer_id,
+        week_index,
+        article_id,
+        source,
+        score,
+        source_rank
     from {{ source }}
     {{ 'union all' if not loop.last }}
     {% endfor %}
@@ -38,10 +43,7 @@ final as (
         max(case when source = '{{ source }}' then score end)
             as score_{{ source }},
         {% endfor %}
-        {% for source in sources %}
-        max(case when source = '{{ source }}' then 1 else 0 end)
-        {{- ' +' if not loop.last else ' as n_sources,' }}
-        {% endfor %}
+        {{ hm_source_count(sources) }} as n_sources,
         min(source_rank) as best_rank
 
     from unioned

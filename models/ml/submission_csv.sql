@@ -15,7 +15,9 @@ submission as (
 
 final as (
 
-    select customer_id, prediction
+    select
+        customer_id,
+        prediction
     from submission
     order by customer_id
 

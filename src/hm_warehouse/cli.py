@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import signal
 import sys
 from pathlib import Path
+from types import FrameType
 
 
 def _generate(args: argparse.Namespace) -> int:
@@ -27,6 +30,38 @@ def _generate(args: argparse.Namespace) -> int:
             "(real leaderboard: 0.0056-0.0071 and 0.0195-0.0211)"
         )
     return 0
+
+
+def _exit_on_sigterm(signum: int, frame: FrameType | None) -> None:
+    raise SystemExit(128 + signum)  # unwinds through the build's cleanup
+
+
+def _build(args: argparse.Namespace) -> int:
+    from .publish import SOURCE_FILES, PublishError, format_result, publish_build
+
+    data_dir = Path(args.data_dir or os.environ.get("HM_DATA_DIR", "data/demo")).resolve()
+    missing = [f for f in SOURCE_FILES if not (data_dir / f).exists()]
+    if missing:
+        print(f"error: {data_dir} lacks {', '.join(missing)}; "
+              f"make it with `hm-warehouse generate --out {data_dir}`", file=sys.stderr)
+        return 2
+    project_dir = Path(args.project_dir).resolve()
+    if not (project_dir / "dbt_project.yml").exists():
+        print(f"error: no dbt_project.yml in {project_dir}", file=sys.stderr)
+        return 2
+    dbt_args = [*(["--select", *args.select] if args.select else []), *args.dbt_args]
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    try:
+        result = publish_build(
+            warehouse=Path(args.warehouse), submission=Path(args.submission),
+            data_dir=data_dir, project_dir=project_dir, dbt_args=dbt_args,
+            start_from=args.start_from,
+        )
+    except PublishError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(format_result(result), file=sys.stdout if result.ok else sys.stderr)
+    return result.returncode
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -54,6 +89,35 @@ def build_parser() -> argparse.ArgumentParser:
                      help="skip scoring the heuristics on the hidden week")
     gen.add_argument("--quiet", action="store_true", help="no progress bar")
     gen.set_defaults(func=_generate)
+
+    build = sub.add_parser(
+        "build",
+        help="dbt build into a new file, then atomically publish it (readers never blocked)",
+        description="Run `dbt build` into a private copy next to the warehouse and, only if "
+        "it succeeds, atomically replace the published warehouse and submission csv "
+        "(os.replace). Open connections keep reading the previous version until they "
+        "reconnect; a failed build leaves the published files untouched. "
+        "Arguments after `--` go to dbt unchanged.",
+        usage="%(prog)s [options] [-- dbt build arguments]",
+    )
+    build.add_argument("--data-dir", help="directory of the H&M csv files "
+                       "(default: $HM_DATA_DIR or data/demo)")
+    build.add_argument("--warehouse", default=os.environ.get("HM_DUCKDB_PATH", "warehouse/hm.duckdb"),
+                       help="published DuckDB file (default: $HM_DUCKDB_PATH or %(default)s)")
+    build.add_argument("--submission",
+                       default=os.environ.get("HM_SUBMISSION_PATH", "warehouse/submission.csv"),
+                       help="published submission csv (default: $HM_SUBMISSION_PATH or "
+                       "%(default)s)")
+    build.add_argument("--select", nargs="+", metavar="SELECTOR",
+                       help="dbt selection; a selective build updates a copy of the published "
+                       "warehouse")
+    build.add_argument("--start-from", choices=("auto", "empty", "published"), default="auto",
+                       help="auto (default): empty file for a full build, a copy of the "
+                       "published one when a selection is given")
+    build.add_argument("--project-dir", default=".", help="dbt project directory (default: .)")
+    build.add_argument("dbt_args", nargs="*", metavar="-- DBT_ARGS",
+                       help="extra `dbt build` arguments, e.g. -- --target-path /tmp/t")
+    build.set_defaults(func=_build)
     return parser
 
 

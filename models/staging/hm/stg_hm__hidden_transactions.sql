@@ -4,7 +4,7 @@
 -- depends_on: {{ source('hm_hidden', 'transactions_test_week') }}
 {%- set present = false %}
 {%- if execute %}
-    {%- set node = hm_source_node('hm_hidden', 'transactions_test_week') %}
+{%- set node = hm_source_node('hm_hidden', 'transactions_test_week') %}
     {%- set present = hm_file_exists(
         node.meta['data_dir'] ~ '/hidden/transactions_test_week.csv'
     ) %}

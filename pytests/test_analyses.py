@@ -1,0 +1,130 @@
+"""The SQL analyses in analyses/ compile with dbt, run on a warehouse built
+on tiny data, return rows, and return exactly the columns _analyses.yml
+documents (in that order)."""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import TYPE_CHECKING
+
+import pytest
+
+if TYPE_CHECKING:  # the plugin is loaded by pytest_plugins, not imported
+    from fixtures_warehouse import TinyWarehouse
+
+pytest_plugins = ["fixtures_warehouse"]
+pytestmark = pytest.mark.slow
+
+ANALYSES = [
+    "top_articles_last_week_by_age_bucket",
+    "customer_favourite_colours",
+    "repurchase_rate_by_product_group",
+    "weekly_sales_trend",
+]
+# the marts the analyses read
+MARTS = ["fct_transactions", "dim_customers", "dim_articles", "dim_weeks", "fct_customer_weeks"]
+AGE_BUCKETS = {"under_20", "20_to_29", "30_to_39", "40_to_49", "50_to_59", "60_plus", "unknown"}
+
+
+@pytest.fixture(scope="module")
+def compiled(tiny_warehouse: TinyWarehouse) -> dict[str, dict]:
+    """name -> {"sql": compiled sql, "columns": documented columns}."""
+    tiny_warehouse.require(*MARTS)
+    result = tiny_warehouse.dbt("compile", "--select", "resource_type:analysis")
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr
+    manifest = json.loads((tiny_warehouse.target_dir / "manifest.json").read_text())
+    analyses = {
+        node["name"]: node
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "analysis"
+    }
+    assert sorted(analyses) == sorted(ANALYSES), "analyses/ and ANALYSES disagree"
+    out = {}
+    for name, node in analyses.items():
+        path = tiny_warehouse.target_dir / "compiled" / "hm_warehouse" / node["original_file_path"]
+        out[name] = {"sql": path.read_text(), "columns": list(node["columns"])}
+    return out
+
+
+@pytest.mark.parametrize("name", ANALYSES)
+def test_analysis_runs_with_documented_columns(
+    name: str, compiled: dict[str, dict], tiny_warehouse: TinyWarehouse
+) -> None:
+    documented = compiled[name]["columns"]
+    assert documented, f"{name}: no columns documented in analyses/_analyses.yml"
+    columns, rows = tiny_warehouse.query(compiled[name]["sql"])
+    assert columns == documented, f"{name}: result columns differ from _analyses.yml"
+    assert rows, f"{name}: no rows on tiny data"
+
+
+def _as_dicts(columns: list[str], rows: list[tuple]) -> list[dict]:
+    return [dict(zip(columns, row)) for row in rows]
+
+
+def test_top_articles_per_age_bucket(compiled, tiny_warehouse) -> None:
+    rows = _as_dicts(*tiny_warehouse.query(compiled["top_articles_last_week_by_age_bucket"]["sql"]))
+    assert {r["age_bucket"] for r in rows} <= AGE_BUCKETS
+    assert len({r["week_start_date"] for r in rows}) == 1, "one week: the last week of data"
+    for bucket in {r["age_bucket"] for r in rows}:
+        ranked = [r for r in rows if r["age_bucket"] == bucket]
+        assert [r["bucket_rank"] for r in ranked] == list(range(1, len(ranked) + 1))
+        assert len(ranked) <= 12
+        units = [r["n_units"] for r in ranked]
+        assert units == sorted(units, reverse=True)
+
+
+def test_customer_favourite_colours_default_is_most_active(compiled, tiny_warehouse) -> None:
+    rows = _as_dicts(*tiny_warehouse.query(compiled["customer_favourite_colours"]["sql"]))
+    _, most_active = tiny_warehouse.query(
+        "select customer_id from marts.dim_customers "
+        "order by n_transactions desc, customer_id limit 1"
+    )
+    assert {r["customer_id"] for r in rows} == {most_active[0][0]}
+    assert math.isclose(sum(r["unit_share"] for r in rows), 1.0)
+    assert rows[0]["colour_rank"] == 1 and rows[0]["is_favourite"]
+
+
+def test_customer_favourite_colours_var(tiny_warehouse: TinyWarehouse) -> None:
+    """var analysis_customer_id picks the customer."""
+    _, picked = tiny_warehouse.query(
+        "select customer_id from marts.dim_customers where n_transactions >= 3 "
+        "order by customer_id limit 1"
+    )
+    customer_id = picked[0][0]
+    target = tiny_warehouse.work_dir / "target_analysis_var"
+    result = tiny_warehouse.dbt(
+        "compile",
+        "--select",
+        "customer_favourite_colours",
+        "--vars",
+        json.dumps({"analysis_customer_id": customer_id}),
+        target_dir=target,
+    )
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr
+    sql = (target / "compiled/hm_warehouse/analyses/customer_favourite_colours.sql").read_text()
+    rows = _as_dicts(*tiny_warehouse.query(sql))
+    assert rows and {r["customer_id"] for r in rows} == {customer_id}
+    _, expected_units = tiny_warehouse.query(
+        f"select n_transactions from marts.dim_customers where customer_id = '{customer_id}'"
+    )
+    assert sum(r["n_units"] for r in rows) == expected_units[0][0]
+
+
+def test_repurchase_rates(compiled, tiny_warehouse) -> None:
+    rows = _as_dicts(*tiny_warehouse.query(compiled["repurchase_rate_by_product_group"]["sql"]))
+    assert len({r["product_group_name"] for r in rows}) == len(rows)
+    for r in rows:
+        assert 0 <= r["article_repurchase_rate"] <= 1
+        assert 0 <= r["buyer_repurchase_rate"] <= 1
+        assert r["n_repurchasing_buyers"] <= r["n_buyers"] <= r["n_customer_articles"]
+
+
+def test_weekly_sales_trend(compiled, tiny_warehouse) -> None:
+    rows = _as_dicts(*tiny_warehouse.query(compiled["weekly_sales_trend"]["sql"]))
+    weeks = [r["week_index"] for r in rows]
+    assert weeks == list(range(weeks[0], 0)), "every week up to the validation week, in order"
+    _, total = tiny_warehouse.query(
+        "select count(*) from marts.fct_transactions where week_index < 0"
+    )
+    assert sum(r["n_units"] for r in rows) == total[0][0]
