@@ -1,10 +1,12 @@
-{#- Every customer of sample_submission.csv gets prediction-week candidates
-    (customers with no history included: the popular sources cover them). -#}
+{#- Every customer to predict (abt_customer_weeks, split 'predict': every
+    customer of sample_submission.csv) gets prediction-week candidates,
+    customers with no history included: the popular sources cover them. -#}
 with
 
-submission_customers as (
+to_predict as (
 
-    select customer_id from {{ ref('stg_hm__sample_submission') }}
+    select customer_id from {{ ref('abt_customer_weeks') }}
+    where ml_split = 'predict'
 
 ),
 
@@ -17,10 +19,10 @@ predicted as (
 
 final as (
 
-    select submission_customers.customer_id
-    from submission_customers
+    select to_predict.customer_id
+    from to_predict
     left join predicted
-        on submission_customers.customer_id = predicted.customer_id
+        on to_predict.customer_id = predicted.customer_id
     where predicted.customer_id is null
 
 )
