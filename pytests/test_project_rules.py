@@ -371,11 +371,6 @@ def test_every_model_source_and_column_is_described(manifest: dict) -> None:
     _fail_on(violations, "every model, source, column, analysis and exposure is described")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="macros are documented in jinja comments, not in a macros yml yet; "
-    "strict: document them all and this xfail must go",
-)
 def test_every_macro_is_described(manifest: dict) -> None:
     undocumented = sorted(
         node["name"]
