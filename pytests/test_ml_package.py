@@ -54,6 +54,20 @@ def test_als_learns_taste_groups_and_is_deterministic():
     pd.testing.assert_frame_equal(out, again)
 
 
+def test_interaction_matrix_does_not_depend_on_row_order():
+    """DuckDB hands rows over in no fixed order; float sums of repeated
+    purchases must not change with it (they would change ALS's factors)."""
+    rng = np.random.default_rng(3)
+    n = 50_000
+    customer, article = rng.integers(0, 50, n), rng.integers(0, 20, n)  # many repeats
+    days = rng.random(n) * 200
+    first = interaction_matrix(customer, article, days, 30.0, 50, 20)
+    for _ in range(3):
+        p = rng.permutation(n)
+        again = interaction_matrix(customer[p], article[p], days[p], 30.0, 50, 20)
+        assert np.array_equal(first.toarray(), again.toarray())
+
+
 def test_als_uses_only_weeks_before_the_target_week():
     tx = _transactions().to_pandas()
     tx.loc[tx["week_index"] >= -3, "article_id"] = "late"

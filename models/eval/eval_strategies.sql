@@ -22,10 +22,12 @@ by_segment as (
         eval_week,
         '{{ segment_type }}' as segment_type,
         {{ segment }} as segment,
-        avg(average_precision) as map_at_12,
-        avg(recall) as recall_at_12,
-        avg(precision) as precision_at_12,
-        avg(is_hit * 1.0) as hit_rate_at_12,
+        -- exact decimal sums: a double sum depends on the order parallel
+        -- threads add rows in, and this mart must reproduce to the last digit
+        avg(average_precision::decimal(38, 18))::double as map_at_12,
+        avg(recall::decimal(38, 18))::double as recall_at_12,
+        avg(precision::decimal(38, 18))::double as precision_at_12,
+        avg(is_hit::decimal(38, 18))::double as hit_rate_at_12,
         count(*) as n_customers
     from customer_metrics
     group by strategy, eval_week, {{ segment }}

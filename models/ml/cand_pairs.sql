@@ -115,10 +115,14 @@ scored as (
         customer_weeks.customer_id,
         customer_weeks.week_index,
         pair_counts.paired_article_id as article_id,
-        sum(
+        -- rounded: a float sum depends on the order of its terms (the
+        -- physical layout of the whole table), so equal scores could differ
+        -- in the last bit and their ranks flip; rounded, ties are exact and
+        -- go to the smaller article_id
+        round(sum(
             pair_counts.n_baskets * 1.0
             / (1 + recent.weeks_since_article_purchase)
-        ) as score
+        ), 9) as score
     from customer_weeks
     inner join recent
         on customer_weeks.customer_id = recent.customer_id

@@ -35,9 +35,18 @@ def interaction_matrix(
     customer: np.ndarray, article: np.ndarray, days_before: np.ndarray, decay_days: float,
     n_customers: int, n_articles: int,
 ) -> sp.csr_matrix:
-    """Customers x articles, summing time-decayed purchase weights."""
-    weight = np.exp(-np.asarray(days_before, dtype=np.float64) / decay_days).astype(np.float32)
-    m = sp.coo_matrix((weight, (customer, article)), shape=(n_customers, n_articles))
+    """Customers x articles, summing time-decayed purchase weights.
+
+    The purchases are sorted first: float sums depend on their order, and
+    rows read from DuckDB come in no fixed order, so without the sort two
+    runs on the same data would differ in the last bits (and then in ALS's
+    factors and rankings)."""
+    customer, article = np.asarray(customer), np.asarray(article)
+    days_before = np.asarray(days_before, dtype=np.float64)
+    order = np.lexsort((days_before, article, customer))
+    weight = np.exp(-days_before[order] / decay_days).astype(np.float32)
+    m = sp.coo_matrix((weight, (customer[order], article[order])),
+                      shape=(n_customers, n_articles))
     return m.tocsr()
 
 
