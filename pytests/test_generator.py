@@ -165,20 +165,23 @@ def test_demo_difficulty_matches_leaderboard(demo_data):
     assert summary["hidden_week_buyers"] > 3000
 
 
-def test_planted_taste_is_findable(demo_data):
-    """A customer's favourite index (Ladieswear, Divided, Menswear, ...) in
-    their earlier purchases predicts their later purchases far better than
-    the market mix does: taste a recommender can learn and a popularity list
-    cannot. (Colour taste is planted too, but weakly: favourite colours are
-    drawn from the sales mix, so most customers favour black; see the note
-    in the generator issue.)"""
+def _read_csv(path: Path) -> str:
+    return f"read_csv('{path}', header=true, all_varchar=true)"
+
+
+@pytest.mark.parametrize("attribute", ["index_name", "colour_group_name",
+                                       "graphical_appearance_name"])
+def test_planted_taste_is_findable(demo_data, attribute):
+    """A customer's favourite index (Ladieswear, Divided, ...), colour group and
+    pattern in their earlier purchases predict their later purchases better
+    than the market mix does: taste a recommender can learn and a popularity
+    list cannot."""
     con = duckdb.connect()
     d = demo_data[0]
     observed, expected = con.execute(f"""
-        with t as (select customer_id, article_id, t_dat from read_csv(
-                '{d / 'transactions_train.csv'}', header=true, all_varchar=true)),
-        a as (select article_id, index_name as taste from read_csv(
-                '{d / 'articles.csv'}', header=true, all_varchar=true)),
+        with t as (select customer_id, article_id, t_dat
+            from {_read_csv(d / 'transactions_train.csv')}),
+        a as (select article_id, {attribute} as taste from {_read_csv(d / 'articles.csv')}),
         tc as (select t.*, a.taste, percent_rank() over (
                 partition by customer_id order by t_dat) as pos
             from t join a using (article_id)),
@@ -193,7 +196,51 @@ def test_planted_taste_is_findable(demo_data):
             join market on market.taste = early.fav
             where tc.pos >= 0.5 group by 1)
         select avg(hit), avg(share) from late""").fetchone()
-    assert observed > 1.15 * expected, (observed, expected)
+    assert observed > 1.15 * expected, (attribute, observed, expected, observed / expected)
+
+
+@pytest.mark.parametrize("attribute", ["colour_group_name", "graphical_appearance_name"])
+def test_taste_is_age_correlated(demo_data, attribute):
+    """Customers under 25 and customers 50 and over favour different colours
+    and patterns: the distributions of the favourite (most bought) value
+    differ by a total-variation distance of at least 0.05. (Taste drawn
+    independently of age gives ~0.01, sampling noise.)"""
+    con = duckdb.connect()
+    d = demo_data[0]
+    tv = con.execute(f"""
+        with t as (select customer_id, article_id
+            from {_read_csv(d / 'transactions_train.csv')}),
+        a as (select article_id, {attribute} as taste from {_read_csv(d / 'articles.csv')}),
+        c as (select customer_id, try_cast(age as integer) as age
+            from {_read_csv(d / 'customers.csv')}),
+        fav as (select customer_id, mode(taste) as fav
+            from t join a using (article_id) group by 1 having count(*) >= 5),
+        bucketed as (select fav, age < 25 as young from fav join c using (customer_id)
+            where age < 25 or age >= 50),
+        dist as (select young, fav, count(*) / sum(count(*)) over (partition by young) as p
+            from bucketed group by 1, 2),
+        values_ as (select distinct fav from dist)
+        select sum(abs(coalesce(y.p, 0) - coalesce(o.p, 0))) / 2
+        from values_
+        left join dist as y on y.fav = values_.fav and y.young
+        left join dist as o on o.fav = values_.fav and not o.young""").fetchone()[0]
+    assert tv >= 0.05, (attribute, tv)
+
+
+def test_colour_mix_matches_real_sales(demo_data):
+    """Black is 34.7% of real transactions (transaction_color_metrics.csv);
+    colour taste must not inflate it, nor move the rest of the colour mix."""
+    con = duckdb.connect()
+    d = demo_data[0]
+    mix = dict(con.execute(f"""
+        select colour_group_name, count(*) / sum(count(*)) over ()
+        from {_read_csv(d / 'transactions_train.csv')}
+        join {_read_csv(d / 'articles.csv')} using (article_id) group by 1""").fetchall())
+    real = {c.colour_group_name: c.sales_share for c in tx.COLOURS}
+    total = sum(real.values())
+    assert abs(mix["Black"] - real["Black"] / total) <= 0.03, mix["Black"]
+    tv = sum(abs(mix.get(k, 0.0) - v / total) for k, v in real.items()) / 2
+    assert tv <= 0.05, tv
 
 
 def test_planted_pairs_are_bought_together(demo_data):

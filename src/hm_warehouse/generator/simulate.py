@@ -5,7 +5,8 @@ volume curve). An active customer fills one or two baskets. Every basket item
 is either a re-buy from the customer's own recent history (the same article,
 or another colour of the same product) or a new article chosen by taste:
 the article's current popularity (launch, peak, decay, product-type season)
-times the customer's affinity for its index, colour, pattern and price.
+times the customer's affinity for its index, colour, pattern and price
+(colour and pattern taste, tied to age, are in `taste.py`).
 Baskets also pull in the partner piece of a bought article (bought-together
 pairs) and sometimes several units of one article (duplicate rows).
 """
@@ -18,10 +19,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import config as cfg
+from . import taxonomy as tx
 from .catalog import Catalog
 from .population import Population
+from .taste import colour_taste, pattern_taste
 
 HISTORY = 16  # recent purchases kept per customer for re-buys
+TASTE_CHUNK = 100_000  # items scored per colour / pattern draw
 
 
 @dataclass(frozen=True)
@@ -30,14 +34,19 @@ class Behaviour:
 
     second_basket: float = 0.15  # chance of a second basket in an active week
     global_pick: float = 0.04  # share of new items chosen by popularity alone
-    colour_boost: tuple[float, float, float] = (1.3, 0.9, 0.5)
-    pattern_boost: tuple[float, float] = (0.8, 0.4)
+    # colour / pattern taste (taste.py): log-multiplier of the 1st, 2nd ... favourite,
+    # how flat the favourites are drawn (1 = the sales mix, 0 = uniform), age tilt
+    colour_boost: tuple[float, ...] = (2.0, 1.0, 0.5)
+    colour_flatten: float = 0.8
+    pattern_boost: tuple[float, ...] = (2.0, 1.0)
+    pattern_flatten: float = 0.8
+    age_taste: float = 1.0  # strength of the age tilt of favourites (0 = none)
     price_width: float = 0.45  # log-price tolerance around the customer's level
     recency_days: float = 10.0  # re-buys favour recent purchases
     same_article: float = 0.55  # a re-buy is the same article (else another colour)
     partner: float = 0.22  # chance a new item brings its bought-together partner
     multi_unit: float = 0.062  # chance a row is bought in several units
-    max_attempts: int = 60  # rejection-sampling rounds before accepting a proposal
+    max_attempts: int = 60  # price rejection-sampling rounds before accepting
 
 
 @dataclass
@@ -75,9 +84,23 @@ class Simulator:
         self.hist_day = np.full((n, HISTORY), -10_000, dtype=np.int16)
         self.hist_n = np.zeros(n, dtype=np.int32)
         self.index_pref_log = np.log(catalog.index_preferences(people, seed))
+        b = self.b
         fav_rng = np.random.default_rng([seed, 7])
-        self.fav_colour = catalog.favourite_colours(fav_rng, people)
-        self.fav_pattern = catalog.favourite_patterns(fav_rng, len(people))
+        self.colour_taste = colour_taste(fav_rng, people, b.colour_boost, b.colour_flatten,
+                                         b.age_taste)
+        self.pattern_taste = pattern_taste(fav_rng, people, b.pattern_boost, b.pattern_flatten,
+                                           b.age_taste)
+        # articles grouped by (index, colour, pattern) bucket, for staged sampling
+        self.n_colours, self.n_patterns = len(tx.COLOURS), len(tx.GRAPHICAL_APPEARANCES)
+        self.n_buckets = catalog.n_indexes * self.n_colours * self.n_patterns
+        bucket = ((catalog.index.astype(np.int64) * self.n_colours + catalog.colour)
+                  * self.n_patterns + catalog.pattern)
+        self.bucket = bucket
+        self.bucket_order = np.argsort(bucket, kind="stable").astype(np.int32)
+        sorted_bucket = bucket[self.bucket_order]
+        self.bucket_lo = np.searchsorted(sorted_bucket, np.arange(self.n_buckets), "left")
+        self.bucket_hi = np.searchsorted(sorted_bucket, np.arange(self.n_buckets), "right")
+        self.log_price = catalog.log_price
         self.week_scale = self._weekly_scales()
 
     # -- activity ---------------------------------------------------------
@@ -137,45 +160,65 @@ class Simulator:
         return np.where(sibling, self.cat.random_sibling(rng, art), art)
 
     def _new_items(self, rng, cust: np.ndarray, week_pop: np.ndarray) -> np.ndarray:
-        """One new article per entry of `cust` (a customer may repeat)."""
+        """One new article per entry of `cust` (a customer may repeat).
+
+        Staged sampling of popularity x affinity: the index by the customer's
+        index taste; then the colour group, with probability the index's
+        current demand in that colour times the customer's colour affinity;
+        then the pattern likewise within (index, colour); then the article
+        within (index, colour, pattern) by its popularity, accepted by the
+        customer's price level (rejection sampling)."""
         cat, b = self.cat, self.b
         out = np.empty(len(cust), dtype=np.int32)
         # by popularity alone
         glob = rng.random(len(cust)) < b.global_pick
         out[glob] = _draw(rng, np.arange(cat.n_articles), week_pop, int(glob.sum()))
-        # by taste: the index first, then the article within the index
+        # by taste: the index first
         rest = np.flatnonzero(~glob)
         logits = self.index_pref_log[cust[rest]] + _gumbel(rng, (len(rest), cat.n_indexes))
         index = np.argmax(logits, axis=1)
-        for i in range(cat.n_indexes):
-            rows = rest[index == i]
-            if len(rows) == 0:
-                continue
-            members = cat.index_members[i]
-            if week_pop[members].sum() <= 0:
-                out[rows] = _draw(rng, np.arange(cat.n_articles), week_pop, len(rows))
-                continue
-            out[rows] = self._taste_pick(rng, cust[rows], members, week_pop[members])
+        mass = np.bincount(self.bucket, weights=week_pop, minlength=self.n_buckets).reshape(
+            cat.n_indexes, self.n_colours, self.n_patterns)
+        index_mass = mass.sum(axis=(1, 2))
+        empty = index_mass[index] <= 0
+        out[rest[empty]] = _draw(rng, np.arange(cat.n_articles), week_pop, int(empty.sum()))
+        rest, index = rest[~empty], index[~empty]
+        c = cust[rest]
+        with np.errstate(divide="ignore"):
+            log_colour_mass = np.log(mass.sum(axis=2)).astype(np.float32)
+            log_mass = np.log(mass).astype(np.float32)
+        bucket = np.empty(len(rest), dtype=np.int64)
+        for lo in range(0, len(rest), TASTE_CHUNK):  # bounds the (items, values) arrays
+            sl = slice(lo, lo + TASTE_CHUNK)
+            ix, cc = index[sl], c[sl]
+            logits = (log_colour_mass[ix] + self.colour_taste.log_affinity(cc)
+                      + _gumbel(rng, (len(cc), self.n_colours)))
+            colour = np.argmax(logits, axis=1)
+            logits = (log_mass[ix, colour] + self.pattern_taste.log_affinity(cc)
+                      + _gumbel(rng, (len(cc), self.n_patterns)))
+            pattern = np.argmax(logits, axis=1)
+            bucket[sl] = (ix * self.n_colours + colour) * self.n_patterns + pattern
+        out[rest] = self._bucket_pick(rng, c, bucket, week_pop)
         return out
 
-    def _taste_pick(self, rng, cust: np.ndarray, members: np.ndarray, pop: np.ndarray):
-        """Rejection sampling: propose by popularity, accept by the customer's
-        affinity for the article's colour, pattern and price (exactly the
-        distribution popularity x affinity, without scoring every article)."""
-        cat, b, p = self.cat, self.b, self.pop
-        max_boost = max(b.colour_boost) + max(b.pattern_boost)
+    def _bucket_pick(self, rng, cust: np.ndarray, bucket: np.ndarray, week_pop: np.ndarray):
+        """An article of each bucket by popularity, accepted by the customer's
+        price level; after max_attempts rounds the last proposal stands."""
+        b, p = self.b, self.pop
+        cum = np.cumsum(week_pop[self.bucket_order], dtype=np.float64)
+        lo, hi = self.bucket_lo[bucket], self.bucket_hi[bucket]
+        cum_lo = np.where(lo > 0, cum[np.maximum(lo - 1, 0)], 0.0)
+        cum_hi = cum[hi - 1]
+        width = cum_hi - cum_lo
+        top = np.nextafter(cum_hi, -np.inf)  # never land on a trailing unsold article
         out = np.empty(len(cust), dtype=np.int32)
         todo = np.arange(len(cust))
         for attempt in range(b.max_attempts):
-            c = cust[todo]
-            prop = _draw(rng, members, pop, len(todo))
-            log_acc = -max_boost - (
-                (cat.log_price[prop] - p.price_pref[c]) ** 2 / (2 * b.price_width**2))
-            colour, pattern = cat.colour[prop], cat.pattern[prop]
-            for j, boost in enumerate(b.colour_boost):
-                log_acc += boost * (colour == self.fav_colour[c, j])
-            for j, boost in enumerate(b.pattern_boost):
-                log_acc += boost * (pattern == self.fav_pattern[c, j])
+            u = np.minimum(cum_lo[todo] + rng.random(len(todo)) * width[todo], top[todo])
+            pos = np.clip(np.searchsorted(cum, u, side="right"), lo[todo], hi[todo] - 1)
+            prop = self.bucket_order[pos]
+            log_acc = -((self.log_price[prop] - p.price_pref[cust[todo]]) ** 2
+                        / (2 * b.price_width**2))
             ok = np.log(rng.random(len(todo)) + 1e-12) < log_acc
             if attempt == b.max_attempts - 1:
                 ok[:] = True
