@@ -7,8 +7,10 @@ BIN := $(VENV)/bin
 export DBT_PROFILES_DIR := $(CURDIR)
 DATA_DIR ?= data/demo
 SCALE ?= demo
+WAREHOUSE ?= $(or $(HM_DUCKDB_PATH),warehouse/hm.duckdb)
+REPORT ?= reports/eda_report.html
 
-.PHONY: setup data demo build test lint sql-lint sql-fix docs docs-static browser clean
+.PHONY: setup data demo build report bench test lint sql-lint sql-fix docs docs-static browser clean
 
 setup: $(VENV)/.installed
 
@@ -22,13 +24,26 @@ data: setup
 	$(BIN)/hm-warehouse generate --scale $(SCALE) --out $(DATA_DIR) --if-missing --quiet
 
 ## the main job: demo data (generated once), then the whole dbt build into a
-## new file, atomically published as warehouse/hm.duckdb (readers never blocked)
+## new file, atomically published as warehouse/hm.duckdb (readers never blocked),
+## then the EDA report (reports/eda_report.html)
 demo: data
 	$(BIN)/hm-warehouse build --data-dir $(DATA_DIR)
+	$(BIN)/hm-warehouse report --db $(WAREHOUSE) --out $(REPORT)
+
+## the EDA report from the published warehouse: one self-contained HTML file
+report: setup
+	$(BIN)/hm-warehouse report --db $(WAREHOUSE) --out $(REPORT)
 
 ## the same build on the data already in DATA_DIR; dbt flags: make build DBT_ARGS='-s marts'
 build: setup
 	$(BIN)/hm-warehouse build --data-dir $(DATA_DIR) -- $(DBT_ARGS)
+
+## wall time and peak memory of `dbt build` per scale (data/<scale> generated if
+## missing), side by side in one run: writes benchmarks/results.md and .json;
+## make bench BENCH_SCALES='tiny demo full' BENCH_ARGS='--select +marts +features'
+BENCH_SCALES ?= tiny demo
+bench: setup
+	$(BIN)/hm-warehouse bench --scales $(BENCH_SCALES) $(BENCH_ARGS)
 
 ## every test: generator and package (pytest), dbt build + tests on tiny data, lint
 test: setup browser data

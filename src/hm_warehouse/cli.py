@@ -64,6 +64,45 @@ def _build(args: argparse.Namespace) -> int:
     return result.returncode
 
 
+def _report(args: argparse.Namespace) -> int:
+    from .report import ReportError, write_report
+
+    try:
+        report = write_report(Path(args.db), Path(args.out),
+                              Path(args.png_dir) if args.png_dir else None,
+                              memory_limit=args.memory_limit)
+    except ReportError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"wrote {args.out}: {len(report.charts)} charts, {len(report.tables)} tables "
+          f"from {args.db} in {report.seconds:.1f} s")
+    return 0
+
+
+def _bench(args: argparse.Namespace) -> int:
+    from .bench import default_settings, run_bench
+
+    project_dir = Path(args.project_dir).resolve()
+    if not (project_dir / "dbt_project.yml").exists():
+        print(f"error: no dbt_project.yml in {project_dir}", file=sys.stderr)
+        return 2
+    settings = default_settings(
+        project_dir,
+        data_root=Path(args.data_root) if args.data_root else None,
+        scratch=Path(args.scratch) if args.scratch else None,
+        dbt_command=args.dbt_command,
+        select=tuple(args.select or ()),
+        interval=args.interval,
+        keep=args.keep,
+    )
+    out = Path(args.out) if Path(args.out).is_absolute() else project_dir / args.out
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    report = run_bench(args.scales, settings, out)
+    print((out / "results.md").read_text())
+    print(f"wrote {out / 'results.md'} and {out / 'results.json'}")
+    return 0 if all(s["returncode"] == 0 for s in report["scales"]) else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="hm-warehouse",
@@ -118,6 +157,54 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("dbt_args", nargs="*", metavar="-- DBT_ARGS",
                        help="extra `dbt build` arguments, e.g. -- --target-path /tmp/t")
     build.set_defaults(func=_build)
+
+    report = sub.add_parser(
+        "report",
+        help="write the exploratory data analysis report (one self-contained HTML file)",
+        description="Render the EDA report from the warehouse (opened read-only): charts and "
+        "tables from SQL over the marts, eval and staging tables, aggregated in DuckDB, "
+        "PNGs embedded in one HTML file. Fails naming any table the report needs that the "
+        "warehouse lacks.",
+    )
+    report.add_argument("--db", default=os.environ.get("HM_DUCKDB_PATH", "warehouse/hm.duckdb"),
+                        help="DuckDB warehouse (default: $HM_DUCKDB_PATH or %(default)s)")
+    report.add_argument("--out", default="reports/eda_report.html",
+                        help="HTML file to write (default: %(default)s)")
+    report.add_argument("--png-dir", help="also write every chart as DIR/<chart id>.png")
+    report.add_argument("--memory-limit", default="4GB",
+                        help="DuckDB memory limit; larger aggregations spill to a temporary "
+                        "directory (default: %(default)s)")
+    report.set_defaults(func=_report)
+
+    bench = sub.add_parser(
+        "bench",
+        help="measure the dbt build per data scale: wall time, peak memory, slowest models",
+        description="For each scale: reuse DATA_ROOT/<scale> (generate it, seed 42, if "
+        "missing), run `dbt build` into a fresh DuckDB file in a scratch directory while "
+        "sampling the peak memory of the dbt process tree, and read the per-model times "
+        "from run_results.json. Writes OUT/results.json and OUT/results.md, with the "
+        "ratios between the scales of this run. Never touches the published warehouse.",
+    )
+    from .bench import DEFAULT_SCALES, SCALES
+
+    bench.add_argument("--scales", nargs="+", choices=SCALES, default=list(DEFAULT_SCALES),
+                       help=f"scales, in order (default: {' '.join(DEFAULT_SCALES)})")
+    bench.add_argument("--select", nargs="+", metavar="SELECTOR",
+                       help="benchmark part of the DAG only, e.g. --select +marts +features")
+    bench.add_argument("--dbt-command", choices=("build", "run"), default="build",
+                       help="dbt build (default: models and tests, as the main job) or run")
+    bench.add_argument("--data-root", help="where the data of each scale lives "
+                       "(default: PROJECT_DIR/data, i.e. data/tiny, data/demo, data/full)")
+    bench.add_argument("--out", default="benchmarks",
+                       help="directory of results.json and results.md (default: %(default)s)")
+    bench.add_argument("--scratch", help="where the throw-away warehouses are built "
+                       "(default: $TMPDIR/hm-bench)")
+    bench.add_argument("--interval", type=float, default=0.5,
+                       help="memory sampling interval in seconds (default: %(default)s)")
+    bench.add_argument("--keep", action="store_true",
+                       help="keep each scale's scratch warehouse, target and logs")
+    bench.add_argument("--project-dir", default=".", help="dbt project directory (default: .)")
+    bench.set_defaults(func=_bench)
     return parser
 
 
