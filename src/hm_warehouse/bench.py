@@ -1,0 +1,586 @@
+"""`hm-warehouse bench`: wall time and peak memory of the dbt build, per scale.
+
+For each requested scale (default tiny and demo) the benchmark reuses
+`data/<scale>` (or generates it, seed 42), runs `dbt build` -- the main job's
+command, see publish.run_dbt -- into a fresh DuckDB file in a scratch
+directory, and measures
+
+- the wall time of the dbt process;
+- its peak resident memory: the sum of VmRSS over the dbt process and its
+  descendants, sampled from /proc every `interval` seconds, and the kernel's
+  exact peak of the largest single process (ru_maxrss from wait4); the
+  reported peak is the larger of the two;
+- each node's execution time, from the run's target/run_results.json;
+- the input rows of the four csv files.
+
+The figures go to benchmarks/results.json and benchmarks/results.md, with
+the ratios between the scales of the same run (the machine is shared and
+noisy: only figures measured side by side are compared). Nothing here is a
+pass/fail check: tests never assert timings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Self
+
+SOURCE_FILES = ("articles.csv", "customers.csv", "transactions_train.csv", "sample_submission.csv")
+SCALES = ("tiny", "demo", "full")
+DEFAULT_SCALES = ("tiny", "demo")
+SLOWEST_N = 10
+SCHEMA_VERSION = 1
+
+
+# ------------------------------------------------------------ memory sampling
+
+def _read_ppid(pid: int) -> int | None:
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            stat = handle.read()
+    except OSError:
+        return None
+    # "pid (comm) state ppid ...": comm may hold spaces and parentheses
+    fields = stat[stat.rfind(b")") + 2:].split()
+    return int(fields[1]) if len(fields) > 1 else None
+
+
+def process_tree(root: int) -> list[int]:
+    """`root` and all its live descendants (from /proc/<pid>/stat)."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            ppid = _read_ppid(int(entry))
+            if ppid is not None:
+                children.setdefault(ppid, []).append(int(entry))
+    tree, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        tree.append(pid)
+        todo.extend(children.get(pid, []))
+    return tree
+
+
+def rss_bytes(pid: int) -> int:
+    """VmRSS of one process (0 when gone or a zombie)."""
+    try:
+        with open(f"/proc/{pid}/status") as handle:
+            for line in handle:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+class TreeRssSampler:
+    """Samples the summed VmRSS of a process tree in a background thread and
+    keeps the peak. Use as a context manager around the process's life."""
+
+    def __init__(self, pid: int, interval: float = 0.5) -> None:
+        self.pid = pid
+        self.interval = interval
+        self.peak_bytes = 0
+        self.peak_processes = 0
+        self.n_samples = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name="rss-sampler", daemon=True)
+
+    def sample(self) -> int:
+        tree = process_tree(self.pid)
+        total = sum(rss_bytes(pid) for pid in tree)
+        if total > self.peak_bytes:
+            self.peak_bytes, self.peak_processes = total, len(tree)
+        self.n_samples += 1
+        return total
+
+    def _loop(self) -> None:
+        while True:
+            self.sample()
+            if self._stop.wait(self.interval):
+                return
+
+    def __enter__(self) -> Self:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+@dataclass
+class CommandMeasurement:
+    returncode: int
+    wall_seconds: float
+    peak_rss_sampled_bytes: int
+    max_rss_single_process_bytes: int
+    n_samples: int
+
+    @property
+    def peak_rss_bytes(self) -> int:
+        return max(self.peak_rss_sampled_bytes, self.max_rss_single_process_bytes)
+
+
+def measure_command(cmd: Sequence[str], *, cwd: Path | None = None,
+                    env: dict[str, str] | None = None, output: Path | None = None,
+                    interval: float = 0.5) -> CommandMeasurement:
+    """Run `cmd` to completion, measuring wall time and peak memory."""
+    out = open(output, "w") if output is not None else subprocess.DEVNULL  # noqa: SIM115
+    try:
+        started = time.monotonic()
+        proc = subprocess.Popen(list(cmd), cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
+        try:
+            with TreeRssSampler(proc.pid, interval) as sampler:
+                _, status, usage = os.wait4(proc.pid, 0)
+        except BaseException:  # Ctrl-C: stop the child before unwinding
+            proc.kill()
+            proc.wait()
+            raise
+        wall = time.monotonic() - started
+        proc.returncode = os.waitstatus_to_exitcode(status)
+    finally:
+        if output is not None:
+            out.close()
+    return CommandMeasurement(
+        returncode=proc.returncode,
+        wall_seconds=wall,
+        peak_rss_sampled_bytes=sampler.peak_bytes,
+        max_rss_single_process_bytes=usage.ru_maxrss * 1024,  # kB on Linux
+        n_samples=sampler.n_samples,
+    )
+
+
+# ------------------------------------------------------------- run_results
+
+@dataclass
+class NodeTiming:
+    name: str
+    unique_id: str
+    resource_type: str
+    status: str
+    seconds: float
+
+
+def parse_run_results(data: dict) -> list[NodeTiming]:
+    """One NodeTiming per result of a dbt run_results.json (parsed)."""
+    nodes = []
+    for row in data.get("results", []):
+        unique_id = str(row["unique_id"])
+        nodes.append(NodeTiming(
+            name=unique_id.split(".")[-1] if unique_id.startswith("model.") else
+            unique_id.split(".", 2)[-1],
+            unique_id=unique_id,
+            resource_type=unique_id.split(".", 1)[0],
+            status=str(row.get("status")),
+            seconds=float(row.get("execution_time") or 0.0),
+        ))
+    return nodes
+
+
+def summarise_nodes(nodes: Sequence[NodeTiming], slowest: int = SLOWEST_N) -> dict:
+    """Counts by resource type and status, the summed execution time, and the
+    slowest models with their share of the summed time of all nodes (with
+    several dbt threads nodes overlap, so shares are of work, not of wall)."""
+    total = sum(n.seconds for n in nodes)
+    by_type: dict[str, int] = {}
+    by_status: dict[str, int] = {}
+    for node in nodes:
+        by_type[node.resource_type] = by_type.get(node.resource_type, 0) + 1
+        by_status[node.status] = by_status.get(node.status, 0) + 1
+    models = sorted((n for n in nodes if n.resource_type == "model"),
+                    key=lambda n: (-n.seconds, n.name))
+    return {
+        "node_seconds_total": round(total, 3),
+        "model_seconds_total": round(sum(n.seconds for n in models), 3),
+        "nodes_by_type": dict(sorted(by_type.items())),
+        "nodes_by_status": dict(sorted(by_status.items())),
+        "slowest_models": [
+            {"name": n.name, "seconds": round(n.seconds, 3),
+             "share": round(n.seconds / total, 4) if total else 0.0, "status": n.status}
+            for n in models[:slowest]
+        ],
+        "models": {n.name: round(n.seconds, 3) for n in sorted(models, key=lambda n: n.name)},
+    }
+
+
+# ------------------------------------------------------------------- inputs
+
+def count_rows(path: Path) -> int:
+    """Data rows of a csv (lines after the header; a last line without a
+    newline counts)."""
+    lines, last = 0, b"\n"
+    with open(path, "rb") as handle:
+        while chunk := handle.read(1 << 24):
+            lines += chunk.count(b"\n")
+            last = chunk[-1:]
+    if last != b"\n":
+        lines += 1
+    return max(lines - 1, 0)
+
+
+def input_rows(data_dir: Path) -> dict[str, int]:
+    return {Path(f).stem: count_rows(data_dir / f) for f in SOURCE_FILES}
+
+
+def has_data(data_dir: Path) -> bool:
+    return all((data_dir / f).exists() for f in SOURCE_FILES)
+
+
+def ensure_data(scale: str, data_dir: Path, seed: int = 42) -> float | None:
+    """Generate `scale` into data_dir unless its four files are there;
+    the seconds it took, or None when reused."""
+    if has_data(data_dir):
+        return None
+    from .generator import generate
+
+    started = time.monotonic()
+    generate(scale, data_dir, seed=seed, progress=False)
+    return round(time.monotonic() - started, 1)
+
+
+# ------------------------------------------------------------------ machine
+
+def _meminfo_bytes(key: str = "MemTotal") -> int | None:
+    try:
+        with open("/proc/meminfo") as handle:
+            for line in handle:
+                if line.startswith(f"{key}:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return None
+
+
+def _git(project_dir: Path, *args: str) -> str | None:
+    try:
+        out = subprocess.run(["git", *args], cwd=project_dir, capture_output=True, text=True,
+                             check=True, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out.stdout.strip()
+
+
+def _version(module: str) -> str | None:
+    from importlib import metadata
+
+    try:
+        return metadata.version(module)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def machine_info(project_dir: Path) -> dict:
+    status = _git(project_dir, "status", "--porcelain", "--untracked-files=no")
+    return {
+        "cores": os.cpu_count(),
+        "cores_available": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
+        else os.cpu_count(),
+        "ram_bytes": _meminfo_bytes(),
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "dbt_core": _version("dbt-core"),
+        "dbt_duckdb": _version("dbt-duckdb"),
+        "duckdb": _version("duckdb"),
+        "git_commit": _git(project_dir, "rev-parse", "HEAD"),
+        "git_dirty": bool(status) if status is not None else None,
+    }
+
+
+def load_average() -> list[float] | None:
+    try:
+        return [round(x, 2) for x in os.getloadavg()]
+    except OSError:
+        return None
+
+
+# ---------------------------------------------------------------- one scale
+
+@dataclass
+class BenchSettings:
+    project_dir: Path
+    data_root: Path
+    scratch: Path
+    dbt_command: str = "build"
+    select: tuple[str, ...] = ()
+    interval: float = 0.5
+    keep: bool = False
+    dbt: str = ""
+
+
+def dbt_env(base: dict[str, str], *, project_dir: Path, data_dir: Path, work: Path) -> dict:
+    """The build's environment, every path pointing into the scratch dir;
+    threads and memory limit stay the profile's (or the caller's HM_*)."""
+    env = dict(base)
+    env.update(
+        HM_DATA_DIR=str(data_dir),
+        HM_DUCKDB_PATH=str(work / "hm.duckdb"),
+        HM_TEMP_DIR=str(work / "duckdb_tmp"),
+        HM_SUBMISSION_PATH=str(work / "submission.csv"),
+        DBT_SEND_ANONYMOUS_USAGE_STATS="false",
+    )
+    env.setdefault("DBT_PROFILES_DIR", str(project_dir))
+    return env
+
+
+def dbt_command(settings: BenchSettings, work: Path) -> list[str]:
+    cmd = [settings.dbt, settings.dbt_command]
+    if settings.select:
+        cmd += ["--select", *settings.select]
+    cmd += ["--target-path", str(work / "target"), "--log-path", str(work / "logs"),
+            "--no-use-colors"]
+    return cmd
+
+
+def bench_scale(scale: str, settings: BenchSettings,
+                measure: Callable[..., CommandMeasurement] = measure_command) -> dict:
+    """Generate-if-missing, then one measured dbt run of `scale`."""
+    data_dir = (settings.data_root / scale).resolve()
+    generated = ensure_data(scale, data_dir)
+    rows = input_rows(data_dir)
+    work = Path(tempfile.mkdtemp(prefix=f"bench-{scale}-", dir=settings.scratch))
+    try:
+        env = dbt_env(dict(os.environ), project_dir=settings.project_dir, data_dir=data_dir,
+                      work=work)
+        cmd = dbt_command(settings, work)
+        load_before = load_average()
+        measured = measure(cmd, cwd=settings.project_dir, env=env, output=work / "dbt.out",
+                           interval=settings.interval)
+        run_results = work / "target" / "run_results.json"
+        nodes = parse_run_results(json.loads(run_results.read_text())) \
+            if run_results.exists() else []
+        warehouse = work / "hm.duckdb"
+        result = {
+            "scale": scale,
+            "data_dir": str(data_dir),
+            "generated_seconds": generated,
+            "input_rows": rows,
+            "command": " ".join(cmd[1:2] + (["--select", *settings.select]
+                                             if settings.select else [])),
+            "returncode": measured.returncode,
+            "wall_seconds": round(measured.wall_seconds, 2),
+            "peak_rss_bytes": measured.peak_rss_bytes,
+            "peak_rss_sampled_bytes": measured.peak_rss_sampled_bytes,
+            "max_rss_single_process_bytes": measured.max_rss_single_process_bytes,
+            "rss_samples": measured.n_samples,
+            "seconds_per_million_transactions": round(
+                measured.wall_seconds / (rows["transactions_train"] / 1e6), 2
+            ) if rows["transactions_train"] else None,
+            "warehouse_bytes": warehouse.stat().st_size if warehouse.exists() else None,
+            "load_average_before": load_before,
+            "load_average_after": load_average(),
+            **summarise_nodes(nodes),
+        }
+        if measured.returncode != 0:
+            result["output_tail"] = (work / "dbt.out").read_text(errors="replace")[-3000:]
+        return result
+    finally:
+        if settings.keep:
+            print(f"  kept scratch files in {work}", file=sys.stderr)
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+# ------------------------------------------------------------------- ratios
+
+def scale_ratios(scales: Sequence[dict]) -> list[dict]:
+    """For each pair of scales of the run (larger input / smaller input): the
+    ratios of rows, wall time and peak memory, and wall-time ratio / row
+    ratio (1 = linear; below 1 = fixed costs dominate the smaller scale)."""
+    ok = [s for s in scales if s["returncode"] == 0 and s["input_rows"]["transactions_train"]]
+    ok.sort(key=lambda s: s["input_rows"]["transactions_train"])
+    pairs = []
+    for i, small in enumerate(ok):
+        for large in ok[i + 1:]:
+            rows = large["input_rows"]["transactions_train"] / small["input_rows"][
+                "transactions_train"]
+            wall = large["wall_seconds"] / small["wall_seconds"] if small["wall_seconds"] else None
+            rss = (large["peak_rss_bytes"] / small["peak_rss_bytes"]
+                   if small["peak_rss_bytes"] else None)
+            pairs.append({
+                "larger": large["scale"],
+                "smaller": small["scale"],
+                "transactions_ratio": round(rows, 3),
+                "wall_time_ratio": round(wall, 3) if wall is not None else None,
+                "peak_rss_ratio": round(rss, 3) if rss is not None else None,
+                "wall_ratio_per_row_ratio": round(wall / rows, 3) if wall is not None else None,
+            })
+    return pairs
+
+
+# ----------------------------------------------------------------- rendering
+
+def _gb(value: int | None) -> str:
+    return "n/a" if value is None else f"{value / 2**30:.2f} GB"
+
+
+def _seconds(value: float | None) -> str:
+    if value is None:
+        return "n/a"
+    return f"{value:.0f} s" if value >= 100 else f"{value:.1f} s"
+
+
+def _ratio(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.2f}x"
+
+
+def _header(report: dict) -> list[str]:
+    machine, settings = report["machine"], report["settings"]
+    select = f" --select {' '.join(settings['select'])}" if settings["select"] else ""
+    commit = (machine["git_commit"] or "unknown")[:12]
+    dirty = " (with uncommitted changes)" if machine.get("git_dirty") else ""
+    return [
+        "# Benchmarks",
+        "",
+        "Written by `hm-warehouse bench` (`make bench`); do not edit by hand. The",
+        "figures of one run, measured one scale after the other on a shared machine:",
+        "compare the ratios of a run, not single figures across runs.",
+        "",
+        f"- run: {report['started_at']} to {report['finished_at']} (UTC)",
+        (f"- machine: {machine['cores']} cores ({machine['cores_available']} available), "
+         f"{_gb(machine['ram_bytes'])} RAM, {machine['platform']}"),
+        (f"- software: Python {machine['python']}, dbt-core {machine['dbt_core']}, "
+         f"dbt-duckdb {machine['dbt_duckdb']}, DuckDB {machine['duckdb']}"),
+        f"- code: git {commit}{dirty}",
+        (f"- command: `dbt {settings['dbt_command']}{select}` into a fresh DuckDB file; "
+         f"dbt threads {settings['threads']}, DuckDB memory_limit {settings['memory_limit']}"),
+        (f"- peak memory: summed VmRSS of the dbt process tree, sampled every "
+         f"{settings['interval']} s (or the kernel's peak of its largest process, if higher)"),
+    ]
+
+
+def _scale_row(s: dict) -> str:
+    rows = s["input_rows"]
+    before, after = s.get("load_average_before"), s.get("load_average_after")
+    load = f"{before[0]:.1f} → {after[0]:.1f}" if before and after else "n/a"
+    per_m = s["seconds_per_million_transactions"]
+    result = "ok" if s["returncode"] == 0 else f"FAILED (exit {s['returncode']})"
+    cells = [
+        s["scale"], f"{rows['transactions_train']:,}", f"{rows['customers']:,}",
+        f"{rows['articles']:,}", _seconds(s["wall_seconds"]), _gb(s["peak_rss_bytes"]),
+        "n/a" if per_m is None else f"{per_m:,.1f}", _gb(s["warehouse_bytes"]), load, result,
+    ]
+    return "| " + " | ".join(cells) + " |"
+
+
+def _ratio_row(r: dict) -> str:
+    per_row = r["wall_ratio_per_row_ratio"]
+    cells = [
+        f"{r['larger']} / {r['smaller']}", _ratio(r["transactions_ratio"]),
+        _ratio(r["wall_time_ratio"]), _ratio(r["peak_rss_ratio"]),
+        "n/a" if per_row is None else f"{per_row:.2f}",
+    ]
+    return "| " + " | ".join(cells) + " |"
+
+
+def _slowest(s: dict) -> list[str]:
+    kinds = ", ".join(f"{n} {t}s" for t, n in s["nodes_by_type"].items()) or "no nodes"
+    lines = [
+        "",
+        f"## {s['scale']}: slowest models",
+        "",
+        (f"{kinds}; summed execution time {_seconds(s['node_seconds_total'])} "
+         f"(models {_seconds(s['model_seconds_total'])}) in {_seconds(s['wall_seconds'])} "
+         "of wall time. Share: the model's execution time / the summed time of all nodes."),
+        "",
+        "| model | seconds | share |",
+        "|---|---:|---:|",
+    ]
+    for m in s["slowest_models"]:
+        flag = "" if m["status"] == "success" else f" ({m['status']})"
+        lines.append(f"| `{m['name']}`{flag} | {m['seconds']:.1f} | {m['share']:.1%} |")
+    if s["returncode"] != 0:
+        lines += ["", "The build failed; its last output:", "", "```",
+                  s.get("output_tail", "").strip(), "```"]
+    return lines
+
+
+def render_markdown(report: dict) -> str:
+    """benchmarks/results.md from the report (the content of results.json)."""
+    lines = _header(report) + [
+        "",
+        ("| scale | transactions | customers | articles | wall time | peak memory "
+         "| s per M transactions | warehouse file | load avg before → after | result |"),
+        "|---|---:|---:|---:|---:|---:|---:|---:|---|---|",
+        *(_scale_row(s) for s in report["scales"]),
+    ]
+    if report["ratios"]:
+        lines += [
+            "",
+            "## Ratios between scales (same run)",
+            "",
+            ("| larger / smaller | transactions | wall time | peak memory "
+             "| wall-time ratio / row ratio |"),
+            "|---|---:|---:|---:|---:|",
+            *(_ratio_row(r) for r in report["ratios"]),
+            "",
+            "A wall-time ratio / row ratio of 1: the build time grows like the data;",
+            "below 1: fixed costs (dbt start-up and parsing, small models, tests) weigh",
+            "on the smaller scale; above 1: something grows faster than the data.",
+        ]
+    for s in report["scales"]:
+        lines += _slowest(s)
+    return "\n".join(lines) + "\n"
+
+
+# ---------------------------------------------------------------------- run
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+
+
+def run_bench(scales: Iterable[str], settings: BenchSettings, out_dir: Path,
+              log: Callable[[str], None] = print) -> dict:
+    """Benchmark each scale in turn, then write results.json and results.md."""
+    settings.scratch.mkdir(parents=True, exist_ok=True)
+    report = {
+        "schema_version": SCHEMA_VERSION,
+        "started_at": _now(),
+        "machine": machine_info(settings.project_dir),
+        "settings": {
+            "dbt_command": settings.dbt_command,
+            "select": list(settings.select),
+            "threads": os.environ.get("HM_THREADS", "2 (profiles.yml)"),
+            "memory_limit": os.environ.get("HM_MEMORY_LIMIT", "12GB (profiles.yml)"),
+            "interval": settings.interval,
+        },
+        "scales": [],
+    }
+    for scale in scales:
+        log(f"bench {scale}: dbt {settings.dbt_command} on {settings.data_root / scale} ...")
+        result = bench_scale(scale, settings)
+        report["scales"].append(result)
+        log(f"bench {scale}: exit {result['returncode']}, {result['wall_seconds']:.1f} s, "
+            f"peak {_gb(result['peak_rss_bytes'])}, "
+            f"{result['input_rows']['transactions_train']:,} transactions")
+    report["finished_at"] = _now()
+    report["ratios"] = scale_ratios(report["scales"])
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / "results.json").write_text(json.dumps(report, indent=2) + "\n")
+    (out_dir / "results.md").write_text(render_markdown(report))
+    return report
+
+
+def default_settings(project_dir: Path, *, data_root: Path | None = None,
+                     scratch: Path | None = None, **kwargs: object) -> BenchSettings:
+    from .publish import dbt_executable
+
+    project_dir = project_dir.resolve()
+    return BenchSettings(
+        project_dir=project_dir,
+        data_root=(data_root or project_dir / "data").resolve(),
+        scratch=(scratch or Path(tempfile.gettempdir()) / "hm-bench").resolve(),
+        dbt=dbt_executable(),
+        **kwargs,  # type: ignore[arg-type]
+    )
