@@ -130,6 +130,20 @@ final as (
         end as is_favourite_product_type,
         article_features.mean_price / customer_features.mean_price
             as price_vs_customer,
+        -- the customer's share of earlier units in the article's colour,
+        -- pattern, product type and department (0 when never bought)
+        coalesce(customer_features.colour_group_shares[
+            article_features.colour_group_name
+        ], 0) as colour_affinity,
+        coalesce(customer_features.pattern_shares[
+            article_features.graphical_appearance_name
+        ], 0) as pattern_affinity,
+        coalesce(customer_features.product_type_shares[
+            article_features.product_type_name
+        ], 0) as product_type_affinity,
+        coalesce(customer_features.department_shares[
+            article_features.department_name
+        ], 0) as department_affinity,
 
         ---------- label
         case when labels.article_id is not null then 1 else 0 end as label

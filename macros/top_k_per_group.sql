@@ -19,10 +19,12 @@
 {#- Each group's most frequent value of several attributes, with its share
     of the group's rows, in one pass: `attributes` maps a name to a column;
     the result has <partition_by>, favourite_<name> and
-    favourite_<name>_share for each. Ties go to the greatest value. Hash
-    aggregates only (no window sort, no joins), so it stays cheap at full
-    scale. -#}
-{% macro hm_favourites(relation, partition_by, attributes) -%}
+    favourite_<name>_share for each; with `with_shares`, also <name>_shares,
+    a map from every value of the attribute in the group to its share of
+    the group's rows (look a value up with `<name>_shares[value]`). Ties go
+    to the greatest value. Hash aggregates only (no window sort, no joins),
+    so it stays cheap at full scale. -#}
+{% macro hm_favourites(relation, partition_by, attributes, with_shares=false) -%}
     select
         {{ partition_by }},
         {% for name, column in attributes.items() %}
@@ -32,7 +34,12 @@
         ) }} as favourite_{{ name }},
         max(case when attribute_name = '{{ name }}' then n_rows end) * 1.0
         / sum(case when attribute_name = '{{ name }}' then n_rows end)
-            as favourite_{{ name }}_share{{ ',' if not loop.last }}
+            as favourite_{{ name }}_share
+        {%- if with_shares %},
+        {{ hm_share_map(
+            'attribute_value', 'n_rows', "attribute_name = '" ~ name ~ "'"
+        ) }} as {{ name }}_shares
+        {%- endif %}{{ ',' if not loop.last }}
         {% endfor %}
     from (
         {% for name, column in attributes.items() %}
@@ -49,6 +56,44 @@
         {% endfor %}
     ) as counted
     group by {{ partition_by }}
+{%- endmacro %}
+
+
+{#- As an aggregate over the rows where `condition` holds: a map from each
+    `key` to its `weight` divided by the sum of the weights (keys are
+    distinct within the group). -#}
+{% macro hm_share_map(key, weight, condition) -%}
+    {{ return(adapter.dispatch('hm_share_map', 'hm_warehouse')(
+        key, weight, condition
+    )) }}
+{%- endmacro %}
+
+{% macro default__hm_share_map(key, weight, condition) -%}
+    {%- set entries -%}
+        list(struct_pack(k := {{ key }}, v := {{ weight }} * 1.0))
+            filter (where {{ condition }})
+    {%- endset -%}
+    map_from_entries(list_transform(
+        {{ entries }},
+        lambda e: struct_pack(
+            k := e.k,
+            v := e.v / list_sum(list_transform({{ entries }}, lambda f: f.v))
+        )
+    ))
+{%- endmacro %}
+
+{% macro spark__hm_share_map(key, weight, condition) -%}
+    {%- set entries -%}
+        collect_list(case when {{ condition }}
+            then named_struct('k', {{ key }}, 'v', {{ weight }} * 1.0) end)
+    {%- endset -%}
+    map_from_entries(transform(
+        {{ entries }},
+        e -> named_struct(
+            'k', e.k,
+            'v', e.v / aggregate(transform({{ entries }}, f -> f.v), 0d, (a, b) -> a + b)
+        )
+    ))
 {%- endmacro %}
 
 

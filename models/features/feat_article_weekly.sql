@@ -120,6 +120,7 @@ final as (
         articles.product_type_name,
         articles.graphical_appearance_name,
         articles.colour_group_name,
+        articles.department_name,
 
         ---------- numerics
         {% for k in [1, 2, 4, 12] %}

@@ -138,7 +138,7 @@ favourites as (
         'pattern': 'graphical_appearance_name',
         'product_type': 'product_type_name',
         'department': 'department_name',
-    }) }}
+    }, with_shares=true) }}
 
 ),
 
@@ -189,6 +189,12 @@ final as (
         favourites.favourite_pattern_share,
         favourites.favourite_product_type_share,
         favourites.favourite_department_share,
+
+        ---------- maps
+        favourites.colour_group_shares,
+        favourites.pattern_shares,
+        favourites.product_type_shares,
+        favourites.department_shares,
 
         ---------- booleans
         population.is_fn_subscribed,
