@@ -73,3 +73,29 @@
         {{ '\n' ~ ' ' * indent }}'{{ reason }}'{{ ',' if not loop.last }}
     {%- endfor -%}
 {%- endmacro %}
+
+
+{#- The last step of a base model of a dimension file: `relation` has
+    raw_row, <key> and row_rejection_reason (the row checks). Among the rows
+    with the same key and the same row verdict, the smallest raw_row is kept
+    and the others are rejected as `duplicate <key>` (a reason of `entity`),
+    so a duplicate of a clean row is quarantined, never silently dropped.
+    Adds <key>_rank and rejection_reason (the row reason first). -#}
+{% macro hm_reject_duplicate_keys(relation, entity, key) -%}
+    select
+        *,
+        case
+            when row_rejection_reason is not null then row_rejection_reason
+            when {{ key }}_rank > 1
+                then {{ hm_reason(entity, 'duplicate ' ~ key) }}
+        end as rejection_reason
+    from (
+        select
+            *,
+            row_number() over (
+                partition by {{ key }}, row_rejection_reason
+                order by raw_row
+            ) as {{ key }}_rank
+        from {{ relation }}
+    ) as key_checks
+{%- endmacro %}

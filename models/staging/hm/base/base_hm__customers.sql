@@ -77,32 +77,11 @@ row_checks as (
 
 ),
 
-key_checks as (
-
-    -- one row per customer_id among the rows that pass the row checks: the
-    -- smallest raw_row is kept, the others are duplicates
-    select
-        *,
-        row_number() over (
-            partition by customer_id, row_rejection_reason
-            order by raw_row
-        ) as customer_id_rank
-
-    from row_checks
-
-),
-
+-- one row per customer_id among the rows that pass the row checks: the smallest
+-- raw_row is kept, the others are quarantined as duplicates
 final as (
 
-    select
-        *,
-        case
-            when row_rejection_reason is not null then row_rejection_reason
-            when customer_id_rank > 1
-                then {{ hm_reason('customers', 'duplicate customer_id') }}
-        end as rejection_reason
-
-    from key_checks
+    {{ hm_reject_duplicate_keys('row_checks', 'customers', 'customer_id') }}
 
 )
 
