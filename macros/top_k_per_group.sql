@@ -61,7 +61,8 @@
 
 {#- As an aggregate over the rows where `condition` holds: a map from each
     `key` to its `weight` divided by the sum of the weights (keys are
-    distinct within the group). -#}
+    distinct within the group), in key order, so equal groups give equal
+    maps whatever order the rows come in. -#}
 {% macro hm_share_map(key, weight, condition) -%}
     {{ return(adapter.dispatch('hm_share_map', 'hm_warehouse')(
         key, weight, condition
@@ -70,8 +71,10 @@
 
 {% macro default__hm_share_map(key, weight, condition) -%}
     {%- set entries -%}
-        list(struct_pack(k := {{ key }}, v := {{ weight }} * 1.0))
-            filter (where {{ condition }})
+        list(
+            struct_pack(k := {{ key }}, v := {{ weight }} * 1.0)
+            order by {{ key }}
+        ) filter (where {{ condition }})
     {%- endset -%}
     map_from_entries(list_transform(
         {{ entries }},
@@ -84,8 +87,8 @@
 
 {% macro spark__hm_share_map(key, weight, condition) -%}
     {%- set entries -%}
-        collect_list(case when {{ condition }}
-            then named_struct('k', {{ key }}, 'v', {{ weight }} * 1.0) end)
+        array_sort(collect_list(case when {{ condition }}
+            then named_struct('k', {{ key }}, 'v', {{ weight }} * 1.0) end))
     {%- endset -%}
     map_from_entries(transform(
         {{ entries }},
