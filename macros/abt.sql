@@ -131,19 +131,20 @@ final as (
         article_features.mean_price / customer_features.mean_price
             as price_vs_customer,
         -- the customer's share of earlier units in the article's colour,
-        -- pattern, product type and department (0 when never bought)
-        coalesce(customer_features.colour_group_shares[
-            article_features.colour_group_name
-        ], 0) as colour_affinity,
-        coalesce(customer_features.pattern_shares[
-            article_features.graphical_appearance_name
-        ], 0) as pattern_affinity,
-        coalesce(customer_features.product_type_shares[
-            article_features.product_type_name
-        ], 0) as product_type_affinity,
-        coalesce(customer_features.department_shares[
-            article_features.department_name
-        ], 0) as department_affinity,
+        -- pattern, product type and department when it is one of their three
+        -- most bought (0 otherwise)
+        {{ hm_favourite_share(
+            'colour_group', 'article_features.colour_group_name'
+        ) }} as colour_affinity,
+        {{ hm_favourite_share(
+            'pattern', 'article_features.graphical_appearance_name'
+        ) }} as pattern_affinity,
+        {{ hm_favourite_share(
+            'product_type', 'article_features.product_type_name'
+        ) }} as product_type_affinity,
+        {{ hm_favourite_share(
+            'department', 'article_features.department_name'
+        ) }} as department_affinity,
 
         ---------- label
         case when labels.article_id is not null then 1 else 0 end as label
@@ -204,4 +205,21 @@ from final_sampled
 
 select * from final
 {% endif %}
+{%- endmacro %}
+
+
+
+{#- hm_abt: the customer's share of earlier units in `value` when it is
+    one of their three most bought values of attribute `name`
+    (feat_customer_weekly's favourite_<name>[_2|_3]), else 0. -#}
+{% macro hm_favourite_share(name, value) -%}
+    case {{ value }}
+        when customer_features.favourite_{{ name }}
+            then customer_features.favourite_{{ name }}_share
+        when customer_features.favourite_{{ name }}_2
+            then customer_features.favourite_{{ name }}_2_share
+        when customer_features.favourite_{{ name }}_3
+            then customer_features.favourite_{{ name }}_3_share
+        else 0
+    end
 {%- endmacro %}

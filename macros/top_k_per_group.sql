@@ -17,31 +17,51 @@
 
 
 {#- Each group's most frequent value of several attributes, with its share
-    of the group's rows, in one pass: `attributes` maps a name to a column;
-    the result has <partition_by>, favourite_<name> and
-    favourite_<name>_share for each; with `with_shares`, also <name>_shares,
-    a map from every value of the attribute in the group to its share of
-    the group's rows (look a value up with `<name>_shares[value]`). Ties go
-    to the greatest value. Hash aggregates only (no window sort, no joins),
-    so it stays cheap at full scale. -#}
-{% macro hm_favourites(relation, partition_by, attributes, with_shares=false) -%}
+    of the group's rows: `attributes` maps a name to a column; the result
+    has <partition_by>, favourite_<name> and favourite_<name>_share for
+    each. Ties go to the greatest value. With top_n = 1 it is hash
+    aggregates only (no window sort, no joins). With top_n > 1 the runners-up
+    come too, as favourite_<name>_<r> and favourite_<name>_<r>_share for
+    r = 2 .. top_n (null when the group has fewer values), ranked by one
+    window sort (spillable, so it holds at full scale). -#}
+{% macro hm_favourites(relation, partition_by, attributes, top_n=1) -%}
     select
         {{ partition_by }},
         {% for name, column in attributes.items() %}
+        {% set last_attribute = loop.last %}
+        {% if top_n == 1 %}
         {{ hm_arg_max(
             "case when attribute_name = '" ~ name ~ "' then attribute_value end",
             "case when attribute_name = '" ~ name ~ "' then n_rows end"
         ) }} as favourite_{{ name }},
         max(case when attribute_name = '{{ name }}' then n_rows end) * 1.0
         / sum(case when attribute_name = '{{ name }}' then n_rows end)
-            as favourite_{{ name }}_share
-        {%- if with_shares %},
-        {{ hm_share_map(
-            'attribute_value', 'n_rows', "attribute_name = '" ~ name ~ "'"
-        ) }} as {{ name }}_shares
-        {%- endif %}{{ ',' if not loop.last }}
+            as favourite_{{ name }}_share{{ ',' if not last_attribute }}
+        {% else %}
+        {% for r in range(1, top_n + 1) %}
+        {% set suffix = '' if r == 1 else '_' ~ r %}
+        max(case when attribute_name = '{{ name }}' and value_rank = {{ r }}
+            then attribute_value end) as favourite_{{ name }}{{ suffix }},
+        max(case when attribute_name = '{{ name }}' and value_rank = {{ r }}
+            then n_rows * 1.0 / attribute_rows end)
+            as favourite_{{ name }}{{ suffix }}_share
+        {{- ',' if not (loop.last and last_attribute) }}
+        {% endfor %}
+        {% endif %}
         {% endfor %}
     from (
+        {% if top_n > 1 %}
+        select
+            *,
+            row_number() over (
+                partition by {{ partition_by }}, attribute_name
+                order by n_rows desc, attribute_value desc
+            ) as value_rank,
+            sum(n_rows) over (
+                partition by {{ partition_by }}, attribute_name
+            ) as attribute_rows
+        from (
+        {% endif %}
         {% for name, column in attributes.items() %}
         select
             {{ partition_by }},
@@ -54,49 +74,14 @@
         group by {{ partition_by }}, {{ column }}
         {{ 'union all' if not loop.last }}
         {% endfor %}
+        {% if top_n > 1 %}
+        ) as counted
+    ) as ranked
+    where value_rank <= {{ top_n }}
+        {% else %}
     ) as counted
+        {% endif %}
     group by {{ partition_by }}
-{%- endmacro %}
-
-
-{#- As an aggregate over the rows where `condition` holds: a map from each
-    `key` to its `weight` divided by the sum of the weights (keys are
-    distinct within the group), in key order, so equal groups give equal
-    maps whatever order the rows come in. -#}
-{% macro hm_share_map(key, weight, condition) -%}
-    {{ return(adapter.dispatch('hm_share_map', 'hm_warehouse')(
-        key, weight, condition
-    )) }}
-{%- endmacro %}
-
-{% macro default__hm_share_map(key, weight, condition) -%}
-    {%- set entries -%}
-        list(
-            struct_pack(k := {{ key }}, v := {{ weight }} * 1.0)
-            order by {{ key }}
-        ) filter (where {{ condition }})
-    {%- endset -%}
-    map_from_entries(list_transform(
-        {{ entries }},
-        lambda e: struct_pack(
-            k := e.k,
-            v := e.v / list_sum(list_transform({{ entries }}, lambda f: f.v))
-        )
-    ))
-{%- endmacro %}
-
-{% macro spark__hm_share_map(key, weight, condition) -%}
-    {%- set entries -%}
-        array_sort(collect_list(case when {{ condition }}
-            then named_struct('k', {{ key }}, 'v', {{ weight }} * 1.0) end))
-    {%- endset -%}
-    map_from_entries(transform(
-        {{ entries }},
-        e -> named_struct(
-            'k', e.k,
-            'v', e.v / aggregate(transform({{ entries }}, f -> f.v), 0d, (a, b) -> a + b)
-        )
-    ))
 {%- endmacro %}
 
 

@@ -138,7 +138,7 @@ favourites as (
         'pattern': 'graphical_appearance_name',
         'product_type': 'product_type_name',
         'department': 'department_name',
-    }, with_shares=true) }}
+    }, top_n=3) }}
 
 ),
 
@@ -190,11 +190,23 @@ final as (
         favourites.favourite_product_type_share,
         favourites.favourite_department_share,
 
-        ---------- maps
-        favourites.colour_group_shares,
-        favourites.pattern_shares,
-        favourites.product_type_shares,
-        favourites.department_shares,
+        ---------- runners-up (2nd and 3rd most bought)
+        favourites.favourite_colour_group_2,
+        favourites.favourite_colour_group_2_share,
+        favourites.favourite_colour_group_3,
+        favourites.favourite_colour_group_3_share,
+        favourites.favourite_pattern_2,
+        favourites.favourite_pattern_2_share,
+        favourites.favourite_pattern_3,
+        favourites.favourite_pattern_3_share,
+        favourites.favourite_product_type_2,
+        favourites.favourite_product_type_2_share,
+        favourites.favourite_product_type_3,
+        favourites.favourite_product_type_3_share,
+        favourites.favourite_department_2,
+        favourites.favourite_department_2_share,
+        favourites.favourite_department_3,
+        favourites.favourite_department_3_share,
 
         ---------- booleans
         population.is_fn_subscribed,
