@@ -435,6 +435,16 @@ def _ratio(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.2f}x"
 
 
+def _incomplete(report: dict) -> list[str]:
+    requested = report.get("scales_requested") or []
+    done = [s["scale"] for s in report["scales"]]
+    if len(done) >= len(requested):
+        return []
+    missing = " ".join(requested[len(done):])
+    return [(f"- incomplete: no result yet for {missing} (still running, or the run was "
+             "stopped; results are written after each scale)")]
+
+
 def _header(report: dict) -> list[str]:
     machine, settings = report["machine"], report["settings"]
     select = f" --select {' '.join(settings['select'])}" if settings["select"] else ""
@@ -448,6 +458,7 @@ def _header(report: dict) -> list[str]:
         "compare the ratios of a run, not single figures across runs.",
         "",
         f"- run: {report['started_at']} to {report['finished_at']} (UTC)",
+        *_incomplete(report),
         (f"- machine: {machine['cores']} cores ({machine['cores_available']} available), "
          f"{_gb(machine['ram_bytes'])} RAM, {machine['platform']}"),
         (f"- software: Python {machine['python']}, dbt-core {machine['dbt_core']}, "
@@ -557,6 +568,7 @@ def run_bench(scales: Iterable[str], settings: BenchSettings, out_dir: Path,
         },
         "scales": [],
     }
+    report["scales_requested"] = scales = list(scales)
     for scale in scales:
         log(f"bench {scale}: dbt {settings.dbt_command} on {settings.data_root / scale} ...")
         result = bench_scale(scale, settings)
@@ -564,12 +576,18 @@ def run_bench(scales: Iterable[str], settings: BenchSettings, out_dir: Path,
         log(f"bench {scale}: exit {result['returncode']}, {result['wall_seconds']:.1f} s, "
             f"peak {_gb(result['peak_rss_bytes'])}, "
             f"{result['input_rows']['transactions_train']:,} transactions")
+        # written after every scale: a run stopped during a long scale keeps the others
+        write_report(report, out_dir)
+    return report
+
+
+def write_report(report: dict, out_dir: Path) -> None:
+    """(Re)write results.json and results.md with the scales measured so far."""
     report["finished_at"] = _now()
     report["ratios"] = scale_ratios(report["scales"])
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "results.json").write_text(json.dumps(report, indent=2) + "\n")
     (out_dir / "results.md").write_text(render_markdown(report))
-    return report
 
 
 def default_settings(project_dir: Path, *, data_root: Path | None = None,
