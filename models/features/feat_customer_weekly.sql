@@ -67,7 +67,11 @@ population as (
 
 ),
 
-history as (
+-- not materialized: read by activity and by each favourites branch, it is
+-- every earlier purchase of every scored customer (the whole table for the
+-- prediction week); stored once it spills tens of GB at full scale, streamed
+-- into each aggregate it does not
+history as not materialized (
 
     select
         population.as_of_week_index,
