@@ -36,6 +36,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Self
 
+from .publish import build_env, dbt_executable
+
 SOURCE_FILES = ("articles.csv", "customers.csv", "transactions_train.csv", "sample_submission.csv")
 SCALES = ("tiny", "demo", "full")
 DEFAULT_SCALES = ("tiny", "demo")
@@ -322,15 +324,9 @@ class BenchSettings:
 def dbt_env(base: dict[str, str], *, project_dir: Path, data_dir: Path, work: Path) -> dict:
     """The build's environment, every path pointing into the scratch dir;
     threads and memory limit stay the profile's (or the caller's HM_*)."""
-    env = dict(base)
-    env.update(
-        HM_DATA_DIR=str(data_dir),
-        HM_DUCKDB_PATH=str(work / "hm.duckdb"),
-        HM_TEMP_DIR=str(work / "duckdb_tmp"),
-        HM_SUBMISSION_PATH=str(work / "submission.csv"),
-        DBT_SEND_ANONYMOUS_USAGE_STATS="false",
-    )
-    env.setdefault("DBT_PROFILES_DIR", str(project_dir))
+    env = build_env(base, project_dir=project_dir, warehouse=work / "hm.duckdb",
+                    submission=work / "submission.csv", data_dir=data_dir)
+    env.update(HM_TEMP_DIR=str(work / "duckdb_tmp"), DBT_SEND_ANONYMOUS_USAGE_STATS="false")
     return env
 
 
@@ -592,8 +588,6 @@ def write_report(report: dict, out_dir: Path) -> None:
 
 def default_settings(project_dir: Path, *, data_root: Path | None = None,
                      scratch: Path | None = None, **kwargs: object) -> BenchSettings:
-    from .publish import dbt_executable
-
     project_dir = project_dir.resolve()
     return BenchSettings(
         project_dir=project_dir,

@@ -36,6 +36,15 @@ def _exit_on_sigterm(signum: int, frame: FrameType | None) -> None:
     raise SystemExit(128 + signum)  # unwinds through the build's cleanup
 
 
+def _project_dir(args: argparse.Namespace) -> Path | None:
+    """--project-dir, resolved; None (after saying why) unless it holds a dbt project."""
+    project_dir = Path(args.project_dir).resolve()
+    if not (project_dir / "dbt_project.yml").exists():
+        print(f"error: no dbt_project.yml in {project_dir}", file=sys.stderr)
+        return None
+    return project_dir
+
+
 def _build(args: argparse.Namespace) -> int:
     from .publish import SOURCE_FILES, PublishError, format_result, publish_build
 
@@ -45,9 +54,8 @@ def _build(args: argparse.Namespace) -> int:
         print(f"error: {data_dir} lacks {', '.join(missing)}; "
               f"make it with `hm-warehouse generate --out {data_dir}`", file=sys.stderr)
         return 2
-    project_dir = Path(args.project_dir).resolve()
-    if not (project_dir / "dbt_project.yml").exists():
-        print(f"error: no dbt_project.yml in {project_dir}", file=sys.stderr)
+    project_dir = _project_dir(args)
+    if project_dir is None:
         return 2
     dbt_args = [*(["--select", *args.select] if args.select else []), *args.dbt_args]
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
@@ -82,9 +90,8 @@ def _report(args: argparse.Namespace) -> int:
 def _bench(args: argparse.Namespace) -> int:
     from .bench import default_settings, run_bench
 
-    project_dir = Path(args.project_dir).resolve()
-    if not (project_dir / "dbt_project.yml").exists():
-        print(f"error: no dbt_project.yml in {project_dir}", file=sys.stderr)
+    project_dir = _project_dir(args)
+    if project_dir is None:
         return 2
     settings = default_settings(
         project_dir,
