@@ -5,6 +5,7 @@ benchmark measures, tests only check that it measures the right thing."""
 from __future__ import annotations
 
 import json
+import math
 import subprocess
 import sys
 import textwrap
@@ -14,17 +15,30 @@ from pathlib import Path
 import pytest
 
 from hm_warehouse.bench import (
+    README_BEGIN,
+    README_END,
     TreeRssSampler,
     count_rows,
+    layer_growth,
+    layer_of,
+    loglog_slope,
     measure_command,
     parse_run_results,
+    peak_between,
+    peer_ratios,
     process_tree,
     render_markdown,
+    render_summary,
     rss_bytes,
     scale_ratios,
+    scaling_chart,
+    summarise_layers,
     summarise_nodes,
+    targets,
+    update_readme,
 )
 from hm_warehouse.cli import build_parser
+from hm_warehouse.peers import pandas_notebook, scan_transactions
 
 MIB = 2**20
 
@@ -212,3 +226,216 @@ def test_cli_parses_bench_options() -> None:
     assert defaults.scales == ["tiny", "demo"] and defaults.select is None
     with pytest.raises(SystemExit):
         build_parser().parse_args(["bench", "--scales", "huge"])
+
+
+# ------------------------------------------------------------ layers and growth
+
+def test_layer_of_follows_the_naming_rules() -> None:
+    cases = {
+        ("base_hm__transactions", "model"): "staging", ("stg_hm__customers", "model"): "staging",
+        ("dim_customers", "model"): "marts", ("fct_article_weeks", "model"): "marts",
+        ("feat_customer_weekly", "model"): "features", ("cand_als", "model"): "als",
+        ("cand_union", "model"): "candidates", ("abt_predict", "model"): "abt",
+        ("ml_ranker", "model"): "ranker", ("ml_ranker_scores", "model"): "ranker",
+        ("ml_feature_importance", "model"): "ranker",
+        ("ml_submission_rows", "model"): "submission", ("submission_csv", "model"): "submission",
+        ("eval_strategies", "model"): "eval", ("not_null_x", "test"): "tests",
+        ("cand_popular.k", "unit_test"): "tests", ("something_new", "model"): "other",
+        ("dashboard", "exposure"): "other",
+    }
+    assert {key: layer_of(*key) for key in cases} == cases
+
+
+def test_every_model_of_the_project_has_a_layer() -> None:
+    from pathlib import Path as P
+
+    repo = P(__file__).resolve().parents[1]
+    names = [p.stem for folder in ("models", "python_models")
+             for p in (repo / folder).rglob("*") if p.suffix in (".sql", ".py")]
+    assert len(names) > 30
+    assert [n for n in names if layer_of(n) == "other"] == []
+
+
+def _node(name: str, kind: str, seconds: float, start: float | None, end: float | None):
+    from hm_warehouse.bench import NodeTiming
+
+    return NodeTiming(name=name, unique_id=f"{kind}.p.{name}", resource_type=kind,
+                      status="success", seconds=seconds, started=start, completed=end)
+
+
+def test_run_results_timestamps_become_unix_times() -> None:
+    data = {"results": [{"unique_id": "model.p.stg_x", "status": "success",
+                         "execution_time": 2.0, "timing": [
+                             {"name": "compile", "started_at": "2026-01-01T00:00:00Z",
+                              "completed_at": "2026-01-01T00:00:01Z"},
+                             {"name": "execute", "started_at": "2026-01-01T00:00:01.500000Z",
+                              "completed_at": "2026-01-01T00:00:03.500000Z"}]}]}
+    node = parse_run_results(data)[0]
+    assert node.completed - node.started == pytest.approx(2.0)
+    assert node.started == pytest.approx(1767225601.5)
+    assert parse_run_results(RUN_RESULTS)[0].started is None
+
+
+def test_summarise_layers_attributes_time_and_memory() -> None:
+    nodes = [
+        _node("stg_a", "model", 4.0, 100.0, 104.0),
+        _node("stg_b", "model", 1.0, 104.0, 105.0),
+        _node("feat_c", "model", 3.0, 105.0, 108.0),
+        _node("not_null_x", "test", 0.5, 108.0, 108.2),  # shorter than the sampling interval
+        _node("dashboard", "exposure", 0.0, None, None),
+    ]
+    timeline = [(99.0, 10), (101.0, 50), (103.0, 70), (105.5, 30), (107.0, 90), (108.5, 5)]
+    layers = summarise_layers(nodes, timeline)
+    assert list(layers) == ["staging", "features", "tests"]
+    assert layers["staging"] == {"nodes": 2, "seconds": 5.0, "span_seconds": 5.0,
+                                 "peak_rss_bytes": 70}
+    assert layers["features"]["peak_rss_bytes"] == 90
+    assert layers["tests"]["peak_rss_bytes"] == 90  # the last sample before it started
+    assert peak_between([], 1.0, 2.0) == 0
+    assert summarise_layers(nodes)["staging"]["peak_rss_bytes"] is None
+
+
+def test_loglog_slope() -> None:
+    assert loglog_slope([1e5, 1e6, 1e7], [2.0, 20.0, 200.0]) == pytest.approx(1.0)
+    assert loglog_slope([1e5, 1e6], [1.0, 100.0]) == pytest.approx(2.0)
+    assert loglog_slope([1e5], [1.0]) is None
+    assert loglog_slope([1e5, 1e5], [1.0, 2.0]) is None
+
+
+def _layered(name: str, transactions: int, secs: dict[str, float], peak_gib: float) -> dict:
+    s = _scale(name, transactions, sum(secs.values()), peak_gib)
+    s["layers"] = {k: {"nodes": 1, "seconds": v, "span_seconds": v,
+                       "peak_rss_bytes": int(peak_gib * 2**30)} for k, v in secs.items()}
+    return s
+
+
+def test_layer_growth_and_targets() -> None:
+    small = _layered("small", 300_000, {"staging": 3.0, "ranker": 10.0}, 1.0)
+    full = _layered("full", 30_000_000, {"staging": 300.0, "ranker": 100_000.0}, 16.0)
+    growth = layer_growth([full, small])
+    assert growth["staging"]["time_slope"] == pytest.approx(1.0)
+    assert growth["ranker"]["time_slope"] == pytest.approx(2.0)
+    assert growth["ranker"]["memory_slope"] == pytest.approx(math.log(16) / math.log(100),
+                                                             abs=1e-3)
+    assert growth["staging"]["seconds"] == {"small": 3.0, "full": 300.0}
+    full["models"] = {"stg_hm__transactions": 30.0}
+    full["peers"] = {"scan": {"returncode": 0, "steps": {"scan": 10.0}},
+                     "pandas": {"returncode": 0, "wall_seconds": 150.0,
+                                "peak_rss_bytes": 8 * 2**30}}
+    full["peer_ratios"] = peer_ratios(full)
+    assert full["peer_ratios"] == {
+        "staging_vs_scan": 3.0, "build_vs_pandas_wall": round(100_300 / 150, 3),
+        "build_vs_pandas_peak_rss": 2.0, "marts_vs_pandas_seconds": 2.0}
+    met = {t["target"]: t["met"] for t in targets(full)}
+    assert met == {"whole DAG under 30 minutes": False, "peak memory under 16 GiB": False,
+                   "staging of transactions within 2x the raw scan": False}
+    fast = {**full, "wall_seconds": 1000.0, "peak_rss_bytes": 9 * 2**30,
+            "peer_ratios": {"staging_vs_scan": 1.5}}
+    assert all(t["met"] for t in targets(fast))
+    assert not targets({**fast, "returncode": 1})[0]["met"]  # a failed build misses
+
+
+def test_summary_chart_and_readme_section(tmp_path: Path) -> None:
+    small = _layered("small", 300_000, {"staging": 3.0, "ranker": 10.0}, 1.0)
+    full = _layered("full", 30_000_000, {"staging": 300.0, "ranker": 1000.0}, 12.0)
+    for s in (small, full):
+        s["eval"] = {"ranker": {"valid": {"map_at_12": 0.03}, "hidden": {"map_at_12": 0.031}}}
+        s["peers"], s["peer_ratios"], s["models"] = {}, {}, {}
+    report = {"started_at": "2026-01-01T00:00:00+00:00", "finished_at": "2026-01-01T01:00:00",
+              "machine": {"git_commit": "abcdef1234567890"}, "scales": [small, full]}
+    assert scaling_chart(report, tmp_path / "scaling.png")
+    assert (tmp_path / "scaling.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert not scaling_chart({**report, "scales": [small]}, tmp_path / "one.png")
+    summary = render_summary(report, "benchmarks/scaling.png")
+    assert "| full | 30,000,000 | 1300 s | 12.00 GB | 0.29 GB | ok |" in summary
+    assert "| whole DAG under 30 minutes | 1300 s | yes |" in summary
+    assert "| ranker | 10.0 s | 1000 s | 1.00 GB | 12.00 GB | 1.00 | 0.54 |" in summary
+    assert "| ranker | 0.0300 | 0.0310 | 0.0300 | 0.0310 |" in summary
+    assert "![time and memory per layer against transactions](benchmarks/scaling.png)" in summary
+    readme = tmp_path / "README.md"
+    readme.write_text(f"# x\n\nbefore\n{README_BEGIN}\nold\n{README_END}\nafter\n")
+    update_readme(readme, summary)
+    update_readme(readme, summary)  # idempotent
+    text = readme.read_text()
+    assert text.startswith("# x\n\nbefore\n") and text.endswith(f"{README_END}\nafter\n")
+    assert "old" not in text and text.count(summary) == 1
+    readme.write_text("no markers\n")
+    with pytest.raises(ValueError, match="bench:summary"):
+        update_readme(readme, summary)
+
+
+# ------------------------------------------------------------------- peers
+
+def test_peers_compute_what_they_claim(tiny_data: Path, tmp_path: Path) -> None:
+    import duckdb
+
+    scan = scan_transactions(tiny_data, memory_limit="1GB", threads=1)
+    notebook = pandas_notebook(tiny_data, tmp_path)
+    csv = str(tiny_data / "transactions_train.csv")
+    con = duckdb.connect()
+    n, total = con.execute("select count(*), sum(price) from read_csv(?)", [csv]).fetchone()
+    assert scan["transactions"] == n and scan["price_sum"] == pytest.approx(total)
+    top = [c for (c,) in con.execute(
+        "select count(*) from read_csv(?) where t_dat > (select max(t_dat) from read_csv(?)) "
+        "- interval 7 day group by article_id order by 1 desc limit 12", [csv, csv]).fetchall()]
+    assert notebook["popular_last_week_counts"] == top
+    (customer_weeks,) = con.execute(
+        "select count(*) from (select distinct customer_id, "
+        "(t_dat - date '2018-09-19') // 7 from read_csv(?))", [csv]).fetchone()
+    assert notebook["customer_weeks"] == customer_weeks
+    assert notebook["transactions"] == notebook["units_total"] == n
+    submission = (tmp_path / "submission.csv").read_text().splitlines()
+    assert len(submission) - 1 == notebook["submission_rows"] > 0
+    assert len(submission[1].split(",")[1].split()) == 12
+    assert set(scan["steps"]) == {"scan"}
+    assert set(notebook["steps"]) == {"read_csv", "popular_last_week_submission",
+                                      "customer_weeks", "article_weeks"}
+
+
+# ------------------------------------------------------- the whole bench, tiny
+
+def test_bench_on_tiny_data_records_every_field(tiny_data: Path, tmp_path: Path) -> None:
+    """`hm-warehouse bench --scales tiny`, for real: the dbt build, the peers,
+    the layers, the evaluation and the files. No figure is compared with a
+    time: only that each is measured."""
+    from hm_warehouse.bench import default_settings, run_bench
+
+    repo = Path(__file__).resolve().parents[1]
+    root = tmp_path / "data"
+    root.mkdir()
+    (root / "tiny").symlink_to(tiny_data)
+    readme = tmp_path / "README.md"
+    readme.write_text(f"# r\n{README_BEGIN}\n{README_END}\n")
+    settings = default_settings(repo, data_root=root, scratch=tmp_path / "scratch",
+                                interval=0.2)
+    report = run_bench(["tiny"], settings, tmp_path / "out", log=lambda _: None, readme=readme)
+    (result,) = report["scales"]
+    assert result["returncode"] == 0, result.get("output_tail")
+    assert result["input_rows"]["transactions_train"] > 0
+    assert result["wall_seconds"] > 0 and result["peak_rss_bytes"] > 0
+    assert result["warehouse_bytes"] > 0
+    assert result["nodes_by_status"].get("error", 0) == 0
+    assert set(result["layers"]) >= {"staging", "marts", "features", "candidates", "als",
+                                     "abt", "ranker", "submission", "eval", "tests"}
+    for layer, figures in result["layers"].items():
+        assert figures["nodes"] > 0 and figures["span_seconds"] is not None, layer
+        assert figures["peak_rss_bytes"] > 0, layer
+    assert set(result["eval"]) >= {"ranker", "als", "popular_last_week",
+                                   "own_recent_then_popular"}
+    assert 0 < result["eval"]["ranker"]["hidden"]["map_at_12"] < 1
+    scan, notebook = result["peers"]["scan"], result["peers"]["pandas"]
+    assert scan["returncode"] == notebook["returncode"] == 0
+    assert scan["transactions"] == notebook["transactions"] \
+        == result["input_rows"]["transactions_train"]
+    assert notebook["peak_rss_bytes"] > 0 and scan["wall_seconds"] > 0
+    assert all(v is not None for v in result["peer_ratios"].values()), result["peer_ratios"]
+    files = {p.relative_to(tmp_path / "out").as_posix()
+             for p in (tmp_path / "out").rglob("*") if p.is_file()}
+    assert files == {"results.json", "results.md", f"results/tiny-{result['date']}.json"}
+    saved = json.loads((tmp_path / "out" / f"results/tiny-{result['date']}.json").read_text())
+    assert saved["layers"] == result["layers"] and saved["machine"]["cores"]
+    md = (tmp_path / "out" / "results.md").read_text()
+    for section in ("## Per layer", "## Peers", "## MAP@12 per scale", "## tiny: slowest"):
+        assert section in md
+    assert "| tiny | " in readme.read_text()
+    assert not list((tmp_path / "scratch").iterdir())  # scratch removed

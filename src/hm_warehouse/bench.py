@@ -32,17 +32,17 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Self
 
 from .publish import build_env, dbt_executable
 
 SOURCE_FILES = ("articles.csv", "customers.csv", "transactions_train.csv", "sample_submission.csv")
-SCALES = ("tiny", "demo", "full")
+SCALES = ("tiny", "small", "demo", "full")  # small / demo / full: 1% / 10% / 100%
 DEFAULT_SCALES = ("tiny", "demo")
 SLOWEST_N = 10
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 # ------------------------------------------------------------ memory sampling
@@ -96,12 +96,15 @@ class TreeRssSampler:
         self.peak_bytes = 0
         self.peak_processes = 0
         self.n_samples = 0
+        # (unix time, summed VmRSS): attributes memory to the dbt nodes running then
+        self.timeline: list[tuple[float, int]] = []
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="rss-sampler", daemon=True)
 
     def sample(self) -> int:
         tree = process_tree(self.pid)
         total = sum(rss_bytes(pid) for pid in tree)
+        self.timeline.append((time.time(), total))
         if total > self.peak_bytes:
             self.peak_bytes, self.peak_processes = total, len(tree)
         self.n_samples += 1
@@ -129,6 +132,7 @@ class CommandMeasurement:
     peak_rss_sampled_bytes: int
     max_rss_single_process_bytes: int
     n_samples: int
+    timeline: list[tuple[float, int]] = field(default_factory=list)
 
     @property
     def peak_rss_bytes(self) -> int:
@@ -161,6 +165,7 @@ def measure_command(cmd: Sequence[str], *, cwd: Path | None = None,
         peak_rss_sampled_bytes=sampler.peak_bytes,
         max_rss_single_process_bytes=usage.ru_maxrss * 1024,  # kB on Linux
         n_samples=sampler.n_samples,
+        timeline=sampler.timeline,
     )
 
 
@@ -173,6 +178,18 @@ class NodeTiming:
     resource_type: str
     status: str
     seconds: float
+    started: float | None = None  # unix time of the node's execute step
+    completed: float | None = None
+
+    @property
+    def layer(self) -> str:
+        return layer_of(self.name, self.resource_type)
+
+
+def _unix(timestamp: str | None) -> float | None:
+    if not timestamp:
+        return None
+    return dt.datetime.fromisoformat(timestamp).timestamp()
 
 
 def parse_run_results(data: dict) -> list[NodeTiming]:
@@ -180,6 +197,7 @@ def parse_run_results(data: dict) -> list[NodeTiming]:
     nodes = []
     for row in data.get("results", []):
         unique_id = str(row["unique_id"])
+        execute = next((t for t in row.get("timing") or [] if t.get("name") == "execute"), {})
         nodes.append(NodeTiming(
             name=unique_id.split(".")[-1] if unique_id.startswith("model.") else
             unique_id.split(".", 2)[-1],
@@ -187,8 +205,74 @@ def parse_run_results(data: dict) -> list[NodeTiming]:
             resource_type=unique_id.split(".", 1)[0],
             status=str(row.get("status")),
             seconds=float(row.get("execution_time") or 0.0),
+            started=_unix(execute.get("started_at")),
+            completed=_unix(execute.get("completed_at")),
         ))
     return nodes
+
+
+# ------------------------------------------------------------------- layers
+
+# The layers of the scaling study, in DAG order, from the models' name
+# prefixes (the project's naming rules, checked by pytests/test_project_rules).
+LAYER_PREFIXES = (
+    ("base_", "staging"), ("stg_", "staging"),
+    ("dim_", "marts"), ("fct_", "marts"),
+    ("feat_", "features"),
+    ("cand_als", "als"), ("cand_", "candidates"), ("abt_", "abt"),
+    ("ml_ranker", "ranker"), ("ml_feature_importance", "ranker"),
+    ("ml_submission", "submission"), ("submission", "submission"),
+    ("eval_", "eval"),
+)
+LAYERS = ("staging", "marts", "features", "candidates", "als", "abt", "ranker", "submission",
+          "eval", "tests", "other")
+
+
+def layer_of(name: str, resource_type: str = "model") -> str:
+    """The layer of a dbt node: data tests and unit tests are "tests"; a
+    model by its name prefix; anything else "other"."""
+    if resource_type in ("test", "unit_test"):
+        return "tests"
+    if resource_type == "model":
+        for prefix, layer in LAYER_PREFIXES:
+            if name.startswith(prefix):
+                return layer
+    return "other"
+
+
+def peak_between(timeline: Sequence[tuple[float, int]], start: float, end: float) -> int:
+    """The largest sample taken while [start, end] ran (or the last sample
+    before it, for nodes shorter than the sampling interval)."""
+    inside = [rss for t, rss in timeline if start <= t <= end]
+    if inside:
+        return max(inside)
+    before = [rss for t, rss in timeline if t <= start]
+    return before[-1] if before else 0
+
+
+def summarise_layers(nodes: Sequence[NodeTiming],
+                     timeline: Sequence[tuple[float, int]] = ()) -> dict[str, dict]:
+    """Per layer: its nodes, their summed execution time, the wall-clock span
+    from its first start to its last end, and the peak memory of the process
+    tree while one of its nodes ran (with 2 dbt threads a node of another
+    layer may run at the same time: the peak is the tree's, not the node's)."""
+    out: dict[str, dict] = {}
+    for layer in LAYERS:
+        # exposures are documentation: no execution time, no layer
+        members = [n for n in nodes if n.layer == layer and n.resource_type != "exposure"]
+        if not members:
+            continue
+        timed = [n for n in members if n.started is not None and n.completed is not None]
+        span = (max(n.completed for n in timed) - min(n.started for n in timed)) if timed else None
+        peak = max((peak_between(timeline, n.started, n.completed) for n in timed),
+                   default=None) if timeline else None
+        out[layer] = {
+            "nodes": len(members),
+            "seconds": round(sum(n.seconds for n in members), 3),
+            "span_seconds": round(span, 3) if span is not None else None,
+            "peak_rss_bytes": peak,
+        }
+    return out
 
 
 def summarise_nodes(nodes: Sequence[NodeTiming], slowest: int = SLOWEST_N) -> dict:
@@ -319,6 +403,8 @@ class BenchSettings:
     interval: float = 0.5
     keep: bool = False
     dbt: str = ""
+    peers: bool = True  # the raw scan always runs; the pandas peer unless False
+    memory_limit: str = "12GB"  # the profile's default; HM_MEMORY_LIMIT overrides both
 
 
 def dbt_env(base: dict[str, str], *, project_dir: Path, data_dir: Path, work: Path) -> dict:
@@ -339,14 +425,95 @@ def dbt_command(settings: BenchSettings, work: Path) -> list[str]:
     return cmd
 
 
+def eval_metrics(warehouse: Path) -> dict[str, dict[str, dict]] | None:
+    """MAP@12 and recall@12 of every strategy on the validation and hidden
+    weeks (eval_strategies, all customers), or None when not built."""
+    if not warehouse.exists():
+        return None
+    import duckdb
+
+    try:
+        con = duckdb.connect(str(warehouse), read_only=True)
+        try:
+            rows = con.execute(
+                "select strategy, eval_week, map_at_12, recall_at_12, n_customers "
+                "from eval.eval_strategies where segment_type = 'all' "
+                "order by strategy, eval_week").fetchall()
+        finally:
+            con.close()
+    except duckdb.Error:
+        return None
+    metrics: dict[str, dict[str, dict]] = {}
+    for strategy, week, map12, recall12, n in rows:
+        metrics.setdefault(strategy, {})[week] = {
+            "map_at_12": round(float(map12), 6), "recall_at_12": round(float(recall12), 6),
+            "n_customers": int(n)}
+    return metrics
+
+
+def run_peer(kind: str, data_dir: Path, work: Path, settings: BenchSettings,
+             measure: Callable[..., CommandMeasurement] = measure_command) -> dict:
+    """One measured `python -m hm_warehouse.peers KIND` process."""
+    result_file = work / f"peer_{kind}.json"
+    cmd = [sys.executable, "-m", "hm_warehouse.peers", kind, str(data_dir),
+           "--result", str(result_file)]
+    if kind == "scan":
+        cmd += ["--memory-limit", settings.memory_limit]
+    measured = measure(cmd, output=work / f"peer_{kind}.out", interval=settings.interval)
+    out = {
+        "returncode": measured.returncode,
+        "wall_seconds": round(measured.wall_seconds, 2),
+        "peak_rss_bytes": measured.peak_rss_bytes,
+    }
+    if measured.returncode == 0 and result_file.exists():
+        out.update(json.loads(result_file.read_text()))
+    else:
+        out["output_tail"] = (work / f"peer_{kind}.out").read_text(errors="replace")[-2000:]
+    return out
+
+
+def peer_ratios(result: dict) -> dict:
+    """The warehouse against its peers of the same run.
+
+    - staging_vs_scan: stg_hm__transactions' execution time / the scan's
+      (the issue's target: within 2x);
+    - build_vs_pandas: the whole build's wall time and peak memory / the
+      pandas notebook's (the build does far more: quarantine, features, ML);
+    - marts_vs_pandas: staging + marts (what yields the same weekly
+      aggregates, with quarantine and tests) / the pandas notebook's time."""
+    models, layers, peers = result.get("models", {}), result.get("layers", {}), \
+        result.get("peers", {})
+    scan, pandas = peers.get("scan") or {}, peers.get("pandas") or {}
+
+    def div(a: float | None, b: float | None) -> float | None:
+        return round(a / b, 3) if a is not None and b else None
+
+    scan_seconds = (scan.get("steps") or {}).get("scan")
+    staging_marts = sum(layers.get(k, {}).get("seconds", 0.0) for k in ("staging", "marts"))
+    ok = pandas.get("returncode") == 0
+    return {
+        "staging_vs_scan": div(models.get("stg_hm__transactions"), scan_seconds),
+        "build_vs_pandas_wall": div(result["wall_seconds"], pandas.get("wall_seconds")) if ok
+        else None,
+        "build_vs_pandas_peak_rss": div(result["peak_rss_bytes"], pandas.get("peak_rss_bytes"))
+        if ok else None,
+        "marts_vs_pandas_seconds": div(staging_marts or None, pandas.get("wall_seconds")) if ok
+        else None,
+    }
+
+
 def bench_scale(scale: str, settings: BenchSettings,
                 measure: Callable[..., CommandMeasurement] = measure_command) -> dict:
-    """Generate-if-missing, then one measured dbt run of `scale`."""
+    """Generate-if-missing; the raw scan and the pandas peer; then one
+    measured dbt run of `scale` and its evaluation metrics."""
     data_dir = (settings.data_root / scale).resolve()
     generated = ensure_data(scale, data_dir)
     rows = input_rows(data_dir)
     work = Path(tempfile.mkdtemp(prefix=f"bench-{scale}-", dir=settings.scratch))
     try:
+        # the scan first: it also warms the page cache for everything after it
+        peers = {kind: run_peer(kind, data_dir, work, settings, measure)
+                 for kind in (("scan", "pandas") if settings.peers else ("scan",))}
         env = dbt_env(dict(os.environ), project_dir=settings.project_dir, data_dir=data_dir,
                       work=work)
         cmd = dbt_command(settings, work)
@@ -359,6 +526,7 @@ def bench_scale(scale: str, settings: BenchSettings,
         warehouse = work / "hm.duckdb"
         result = {
             "scale": scale,
+            "date": dt.date.today().isoformat(),
             "data_dir": str(data_dir),
             "generated_seconds": generated,
             "input_rows": rows,
@@ -376,8 +544,12 @@ def bench_scale(scale: str, settings: BenchSettings,
             "warehouse_bytes": warehouse.stat().st_size if warehouse.exists() else None,
             "load_average_before": load_before,
             "load_average_after": load_average(),
+            "layers": summarise_layers(nodes, measured.timeline),
+            "eval": eval_metrics(warehouse),
+            "peers": peers,
             **summarise_nodes(nodes),
         }
+        result["peer_ratios"] = peer_ratios(result)
         if measured.returncode != 0:
             result["output_tail"] = (work / "dbt.out").read_text(errors="replace")[-3000:]
         return result
@@ -513,6 +685,243 @@ def _slowest(s: dict) -> list[str]:
     return lines
 
 
+# ------------------------------------------------- layers, peers, targets
+
+TARGET_WALL_SECONDS = 30 * 60  # the whole DAG at full scale
+TARGET_PEAK_RSS_BYTES = 16 * 2**30
+TARGET_STAGING_VS_SCAN = 2.0
+
+
+def _ok(scales: Sequence[dict]) -> list[dict]:
+    ok = [s for s in scales if s["returncode"] == 0 and s["input_rows"]["transactions_train"]]
+    return sorted(ok, key=lambda s: s["input_rows"]["transactions_train"])
+
+
+def loglog_slope(xs: Sequence[float], ys: Sequence[float]) -> float | None:
+    """Least-squares slope of log(y) on log(x): 1 = linear growth, 2 =
+    quadratic, below 1 = fixed costs still weigh. None with < 2 points."""
+    import math
+
+    points = [(math.log(x), math.log(y)) for x, y in zip(xs, ys, strict=True) if x > 0 and y > 0]
+    if len(points) < 2:
+        return None
+    mx = sum(p[0] for p in points) / len(points)
+    my = sum(p[1] for p in points) / len(points)
+    sxx = sum((p[0] - mx) ** 2 for p in points)
+    if sxx == 0:
+        return None
+    return round(sum((p[0] - mx) * (p[1] - my) for p in points) / sxx, 3)
+
+
+def layer_growth(scales: Sequence[dict]) -> dict[str, dict]:
+    """Per layer, over the successful scales of a run: its seconds and peak
+    memory per scale and the log-log slopes against transactions."""
+    ok = _ok(scales)
+    rows = [s["input_rows"]["transactions_train"] for s in ok]
+    out = {}
+    for layer in LAYERS:
+        if not any(layer in s.get("layers", {}) for s in ok):
+            continue
+        seconds = [s.get("layers", {}).get(layer, {}).get("seconds") for s in ok]
+        peaks = [s.get("layers", {}).get(layer, {}).get("peak_rss_bytes") for s in ok]
+        out[layer] = {
+            "seconds": dict(zip([s["scale"] for s in ok], seconds, strict=True)),
+            "peak_rss_bytes": dict(zip([s["scale"] for s in ok], peaks, strict=True)),
+            "time_slope": loglog_slope(*zip(*[(r, v) for r, v in zip(rows, seconds, strict=True)
+                                              if v], strict=True))
+            if sum(1 for v in seconds if v) >= 2 else None,
+            "memory_slope": loglog_slope(*zip(*[(r, v) for r, v in zip(rows, peaks, strict=True)
+                                                if v], strict=True))
+            if sum(1 for v in peaks if v) >= 2 else None,
+        }
+    return out
+
+
+def targets(result: dict) -> list[dict]:
+    """The issue's full-scale targets, checked against one scale's figures."""
+    ratio = (result.get("peer_ratios") or {}).get("staging_vs_scan")
+    return [
+        {"target": "whole DAG under 30 minutes", "value": _seconds(result["wall_seconds"]),
+         "met": result["returncode"] == 0 and result["wall_seconds"] < TARGET_WALL_SECONDS},
+        {"target": "peak memory under 16 GiB", "value": _gb(result["peak_rss_bytes"]),
+         "met": result["peak_rss_bytes"] < TARGET_PEAK_RSS_BYTES},
+        {"target": "staging of transactions within 2x the raw scan",
+         "value": _ratio(ratio), "met": ratio is not None and ratio <= TARGET_STAGING_VS_SCAN},
+    ]
+
+
+def _layers_table(scales: Sequence[dict]) -> list[str]:
+    ok = _ok(scales)
+    if not ok:
+        return []
+    growth = layer_growth(scales)
+    names = [s["scale"] for s in ok]
+    lines = [
+        "| layer | " + " | ".join(f"{n} seconds" for n in names) + " | "
+        + " | ".join(f"{n} peak memory" for n in names) + " | time slope | memory slope |",
+        "|---|" + "---:|" * (2 * len(names) + 2),
+    ]
+    for layer, g in growth.items():
+        cells = [layer]
+        cells += [_seconds(g["seconds"][n]) if g["seconds"][n] is not None else "n/a"
+                  for n in names]
+        cells += [_gb(g["peak_rss_bytes"][n]) for n in names]
+        cells += ["n/a" if g["time_slope"] is None else f"{g['time_slope']:.2f}",
+                  "n/a" if g["memory_slope"] is None else f"{g['memory_slope']:.2f}"]
+        lines.append("| " + " | ".join(cells) + " |")
+    lines += [
+        "",
+        "Seconds: the summed execution time of the layer's nodes (dbt runs 2 at a time,",
+        "so layers overlap). Peak memory: the process tree's while one of the layer's",
+        "nodes ran. Slope: of log(time or memory) on log(transactions) over the scales",
+        "of this run; 1 = linear, above 1 = grows faster than the data.",
+    ]
+    return lines
+
+
+def _peers_table(scales: Sequence[dict]) -> list[str]:
+    rows = []
+    for s in scales:
+        peers, ratios = s.get("peers") or {}, s.get("peer_ratios") or {}
+        scan, pandas = peers.get("scan") or {}, peers.get("pandas") or {}
+        scan_s = (scan.get("steps") or {}).get("scan")
+        stg = s.get("models", {}).get("stg_hm__transactions")
+        pandas_ok = pandas.get("returncode") == 0
+        rows.append("| " + " | ".join([
+            s["scale"],
+            _seconds(scan_s), _seconds(stg), _ratio(ratios.get("staging_vs_scan")),
+            _seconds(pandas.get("wall_seconds")) if pandas_ok else
+            ("not run" if not pandas else "FAILED"),
+            _gb(pandas.get("peak_rss_bytes")) if pandas_ok else "n/a",
+            _ratio(ratios.get("marts_vs_pandas_seconds")),
+            _ratio(ratios.get("build_vs_pandas_wall")),
+            _ratio(ratios.get("build_vs_pandas_peak_rss")),
+        ]) + " |")
+    return [
+        ("| scale | raw scan | staging of transactions | staging / scan | pandas notebook "
+         "| pandas peak memory | staging + marts / pandas | whole build / pandas "
+         "| build peak / pandas peak |"),
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        *rows,
+        "",
+        "Raw scan: DuckDB's count(*) and sum(price) over transactions_train.csv, the",
+        "floor for anything that reads it. Pandas notebook: read the csv files, the",
+        "popular-last-week submission and the weekly per-customer and per-article",
+        "aggregates, as public notebooks do (hm_warehouse/peers.py). The warehouse does",
+        "more than the notebook: quarantine, tests, features, ML.",
+    ]
+
+
+def _eval_table(scales: Sequence[dict]) -> list[str]:
+    with_eval = [s for s in scales if s.get("eval")]
+    if not with_eval:
+        return []
+    strategies = sorted({k for s in with_eval for k in s["eval"]})
+    header = "| strategy | " + " | ".join(
+        f"{s['scale']} {w}" for s in with_eval for w in ("valid", "hidden")) + " |"
+    lines = [header, "|---|" + "---:|" * (2 * len(with_eval))]
+    for strategy in strategies:
+        cells = [strategy]
+        for s in with_eval:
+            for week in ("valid", "hidden"):
+                m = s["eval"].get(strategy, {}).get(week)
+                cells.append(f"{m['map_at_12']:.4f}" if m else "n/a")
+        lines.append("| " + " | ".join(cells) + " |")
+    return lines
+
+
+def _targets_table(scales: Sequence[dict]) -> list[str]:
+    full = [s for s in scales if s["scale"] == "full"]
+    if not full:
+        return []
+    lines = ["| target | full scale | met |", "|---|---:|---|"]
+    for t in targets(full[-1]):
+        lines.append(f"| {t['target']} | {t['value']} | {'yes' if t['met'] else 'NO'} |")
+    return lines
+
+
+def render_summary(report: dict, chart: str | None = None) -> str:
+    """The compact summary of a run: README's benchmark section."""
+    scales = report["scales"]
+    lines = [
+        "| scale | transactions | wall time | peak memory | warehouse file | result |",
+        "|---|---:|---:|---:|---:|---|",
+    ]
+    for s in scales:
+        result = "ok" if s["returncode"] == 0 else f"FAILED (exit {s['returncode']})"
+        lines.append(f"| {s['scale']} | {s['input_rows']['transactions_train']:,} | "
+                     f"{_seconds(s['wall_seconds'])} | {_gb(s['peak_rss_bytes'])} | "
+                     f"{_gb(s['warehouse_bytes'])} | {result} |")
+    for title, part in (("Targets", _targets_table(scales)),
+                        ("Per layer", _layers_table(scales)),
+                        ("Peers (same files, same run)", _peers_table(scales)),
+                        ("MAP@12 per scale", _eval_table(scales))):
+        if part:
+            lines += ["", f"**{title}**", "", *part]
+    if chart:
+        lines += ["", f"![time and memory per layer against transactions]({chart})"]
+    commit = (report["machine"]["git_commit"] or "unknown")[:12]
+    lines += ["", f"Run {report['started_at']} to {report['finished_at']} (UTC), git {commit}."]
+    return "\n".join(lines) + "\n"
+
+
+def scaling_chart(report: dict, path: Path) -> bool:
+    """Log-log chart of each layer's time and peak memory against the
+    transactions of the run's successful scales; False with < 2 scales."""
+    ok = _ok(report["scales"])
+    if len(ok) < 2:
+        return False
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    rows = [s["input_rows"]["transactions_train"] for s in ok]
+    growth = layer_growth(report["scales"])
+    fig, (left, right) = plt.subplots(1, 2, figsize=(12, 5), constrained_layout=True)
+    for layer, g in growth.items():
+        secs = [g["seconds"][s["scale"]] for s in ok]
+        peaks = [g["peak_rss_bytes"][s["scale"]] for s in ok]
+        if all(v for v in secs):
+            left.plot(rows, secs, marker="o", label=f"{layer} (slope {g['time_slope']:.2f})")
+        if all(v for v in peaks):
+            right.plot(rows, [p / 2**30 for p in peaks], marker="o", label=layer)
+    left.plot(rows, [s["wall_seconds"] for s in ok], color="black", linestyle="--",
+              marker="s", label="whole build, wall")
+    right.plot(rows, [s["peak_rss_bytes"] / 2**30 for s in ok], color="black",
+               linestyle="--", marker="s", label="whole build")
+    for ax, ylabel, title in (
+            (left, "seconds (summed node execution time)", "Time per layer"),
+            (right, "peak memory of the process tree, GiB", "Peak memory while the layer ran")):
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_xlabel("transactions in transactions_train.csv")
+        ax.set_ylabel(ylabel)
+        ax.set_title(title)
+        ax.grid(True, which="both", alpha=0.3)
+        ax.legend(fontsize=7)
+    fig.suptitle(f"hm-warehouse dbt build, scales {', '.join(s['scale'] for s in ok)} "
+                 f"({report['started_at'][:10]})")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return True
+
+
+README_BEGIN = "<!-- bench:summary:begin -->"
+README_END = "<!-- bench:summary:end -->"
+
+
+def update_readme(readme: Path, summary: str) -> None:
+    """Replace the text between the README's bench markers with `summary`."""
+    text = readme.read_text()
+    if README_BEGIN not in text or README_END not in text:
+        raise ValueError(f"{readme} has no {README_BEGIN} ... {README_END} section")
+    head, rest = text.split(README_BEGIN, 1)
+    _, tail = rest.split(README_END, 1)
+    readme.write_text(f"{head}{README_BEGIN}\n{summary}{README_END}{tail}")
+
+
 def render_markdown(report: dict) -> str:
     """benchmarks/results.md from the report (the content of results.json)."""
     lines = _header(report) + [
@@ -536,6 +945,16 @@ def render_markdown(report: dict) -> str:
             "below 1: fixed costs (dbt start-up and parsing, small models, tests) weigh",
             "on the smaller scale; above 1: something grows faster than the data.",
         ]
+    for title, part in (("Targets at full scale", _targets_table(report["scales"])),
+                        ("Per layer", _layers_table(report["scales"])),
+                        ("Peers: raw scan and pandas notebook (same files, same run)",
+                         _peers_table(report["scales"])),
+                        ("MAP@12 per scale (eval_strategies, all customers)",
+                         _eval_table(report["scales"]))):
+        if part:
+            lines += ["", f"## {title}", "", *part]
+    if report.get("chart"):
+        lines += ["", f"![time and memory per layer]({report['chart']})"]
     for s in report["scales"]:
         lines += _slowest(s)
     return "\n".join(lines) + "\n"
@@ -548,7 +967,7 @@ def _now() -> str:
 
 
 def run_bench(scales: Iterable[str], settings: BenchSettings, out_dir: Path,
-              log: Callable[[str], None] = print) -> dict:
+              log: Callable[[str], None] = print, readme: Path | None = None) -> dict:
     """Benchmark each scale in turn, then write results.json and results.md."""
     settings.scratch.mkdir(parents=True, exist_ok=True)
     report = {
@@ -561,6 +980,7 @@ def run_bench(scales: Iterable[str], settings: BenchSettings, out_dir: Path,
             "threads": os.environ.get("HM_THREADS", "2 (profiles.yml)"),
             "memory_limit": os.environ.get("HM_MEMORY_LIMIT", "12GB (profiles.yml)"),
             "interval": settings.interval,
+            "peers": settings.peers,
         },
         "scales": [],
     }
@@ -573,17 +993,32 @@ def run_bench(scales: Iterable[str], settings: BenchSettings, out_dir: Path,
             f"peak {_gb(result['peak_rss_bytes'])}, "
             f"{result['input_rows']['transactions_train']:,} transactions")
         # written after every scale: a run stopped during a long scale keeps the others
-        write_report(report, out_dir)
+        write_report(report, out_dir, readme)
     return report
 
 
-def write_report(report: dict, out_dir: Path) -> None:
-    """(Re)write results.json and results.md with the scales measured so far."""
+def write_report(report: dict, out_dir: Path, readme: Path | None = None) -> None:
+    """(Re)write the run's results.json, results.md and scaling.png, and one
+    results/<scale>-<date>.json per scale, with the scales measured so far;
+    and README's summary section when `readme` is given."""
     report["finished_at"] = _now()
     report["ratios"] = scale_ratios(report["scales"])
     out_dir.mkdir(parents=True, exist_ok=True)
+    report["chart"] = "scaling.png" if scaling_chart(report, out_dir / "scaling.png") else None
     (out_dir / "results.json").write_text(json.dumps(report, indent=2) + "\n")
     (out_dir / "results.md").write_text(render_markdown(report))
+    per_scale = out_dir / "results"
+    per_scale.mkdir(exist_ok=True)
+    for s in report["scales"]:
+        record = {"schema_version": SCHEMA_VERSION, "machine": report["machine"],
+                  "settings": report["settings"], **s}
+        (per_scale / f"{s['scale']}-{s['date']}.json").write_text(
+            json.dumps(record, indent=2) + "\n")
+    if readme is not None:
+        chart = None
+        if report["chart"]:
+            chart = os.path.relpath(out_dir / "scaling.png", readme.parent)
+        update_readme(readme, render_summary(report, chart))
 
 
 def default_settings(project_dir: Path, *, data_root: Path | None = None,
@@ -594,5 +1029,6 @@ def default_settings(project_dir: Path, *, data_root: Path | None = None,
         data_root=(data_root or project_dir / "data").resolve(),
         scratch=(scratch or Path(tempfile.gettempdir()) / "hm-bench").resolve(),
         dbt=dbt_executable(),
+        memory_limit=os.environ.get("HM_MEMORY_LIMIT", "12GB"),
         **kwargs,  # type: ignore[arg-type]
     )

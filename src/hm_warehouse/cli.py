@@ -101,10 +101,12 @@ def _bench(args: argparse.Namespace) -> int:
         select=tuple(args.select or ()),
         interval=args.interval,
         keep=args.keep,
+        peers=not args.no_peers,
     )
     out = Path(args.out) if Path(args.out).is_absolute() else project_dir / args.out
+    readme = project_dir / "README.md" if args.readme else None
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
-    report = run_bench(args.scales, settings, out)
+    report = run_bench(args.scales, settings, out, readme=readme)
     print((out / "results.md").read_text())
     print(f"wrote {out / 'results.md'} and {out / 'results.json'}")
     return 0 if all(s["returncode"] == 0 for s in report["scales"]) else 1
@@ -124,9 +126,11 @@ def build_parser() -> argparse.ArgumentParser:
         "sample_submission.csv and hidden/transactions_test_week.csv into OUT, "
         "then print the MAP@12 of the two public heuristics on the hidden week.",
     )
-    gen.add_argument("--scale", choices=("tiny", "demo", "full"), default="demo",
-                     help="tiny: tests (seconds); demo: 10%% of Kaggle customers (~1 min); "
-                     "full: Kaggle size (minutes)")
+    from .bench import SCALES
+
+    gen.add_argument("--scale", choices=SCALES, default="demo",
+                     help="tiny: tests (seconds); small: 1%% of Kaggle customers; demo: 10%% "
+                     "(~1 min); full: Kaggle size (minutes)")
     gen.add_argument("--out", required=True, help="output directory")
     gen.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
     gen.add_argument("--if-missing", action="store_true",
@@ -187,12 +191,15 @@ def build_parser() -> argparse.ArgumentParser:
         "bench",
         help="measure the dbt build per data scale: wall time, peak memory, slowest models",
         description="For each scale: reuse DATA_ROOT/<scale> (generate it, seed 42, if "
-        "missing), run `dbt build` into a fresh DuckDB file in a scratch directory while "
-        "sampling the peak memory of the dbt process tree, and read the per-model times "
-        "from run_results.json. Writes OUT/results.json and OUT/results.md, with the "
-        "ratios between the scales of this run. Never touches the published warehouse.",
+        "missing); time DuckDB's raw scan of transactions_train.csv and the pandas "
+        "notebook peer on the same files; run `dbt build` into a fresh DuckDB file in a "
+        "scratch directory while sampling the memory of the dbt process tree; read the "
+        "per-model times from run_results.json (summed per layer) and the MAP@12 of "
+        "every strategy. Writes OUT/results.json, OUT/results.md, OUT/scaling.png (2+ "
+        "scales) and OUT/results/<scale>-<date>.json, with the ratios between the scales "
+        "of this run. Never touches the published warehouse.",
     )
-    from .bench import DEFAULT_SCALES, SCALES
+    from .bench import DEFAULT_SCALES
 
     bench.add_argument("--scales", nargs="+", choices=SCALES, default=list(DEFAULT_SCALES),
                        help=f"scales, in order (default: {' '.join(DEFAULT_SCALES)})")
@@ -203,11 +210,15 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--data-root", help="where the data of each scale lives "
                        "(default: PROJECT_DIR/data, i.e. data/tiny, data/demo, data/full)")
     bench.add_argument("--out", default="benchmarks",
-                       help="directory of results.json and results.md (default: %(default)s)")
+                       help="directory of the results files (default: %(default)s)")
     bench.add_argument("--scratch", help="where the throw-away warehouses are built "
                        "(default: $TMPDIR/hm-bench)")
     bench.add_argument("--interval", type=float, default=0.5,
                        help="memory sampling interval in seconds (default: %(default)s)")
+    bench.add_argument("--no-peers", action="store_true",
+                       help="skip the pandas-notebook peer (the raw DuckDB scan always runs)")
+    bench.add_argument("--readme", action="store_true",
+                       help="also rewrite README.md's benchmark summary section")
     bench.add_argument("--keep", action="store_true",
                        help="keep each scale's scratch warehouse, target and logs")
     bench.add_argument("--project-dir", default=".", help="dbt project directory (default: .)")

@@ -58,6 +58,8 @@ class Scale:
 
 SCALES: dict[str, Scale] = {
     "tiny": Scale("tiny", customers=8_000, articles=12_000),
+    # 1% / 10% / 100% of the real customers, over the full catalogue (scaling study)
+    "small": Scale("small", customers=13_720, articles=105_542),
     "demo": Scale("demo", customers=137_198, articles=105_542),
     "full": Scale("full", customers=1_371_980, articles=105_542),
 }

@@ -1,0 +1,130 @@
+"""The benchmark's peers, run on the same files as the warehouse build.
+
+- `scan`: the limit. The time DuckDB takes just to read
+  transactions_train.csv (count(*) and sum(price)): nothing that reads the
+  file can be faster, so staging is reported as a multiple of it.
+- `pandas`: the way public notebooks of the competition work, in plain
+  pandas: read the four csv files (article_id as text, t_dat parsed), the
+  popular-last-week submission for every customer of sample_submission.csv,
+  and the weekly aggregates per customer (units, spend) and per article
+  (units, distinct buyers, revenue) over Wednesday-Tuesday weeks.
+
+Each runs in its own process (`python -m hm_warehouse.peers KIND DATA_DIR
+--result FILE`) so the benchmark measures its wall time and peak memory the
+way it measures the dbt build; the process writes its own step timings and
+a few output figures (which tests compare with the warehouse) to FILE.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+WEEK0_START = "2018-09-19"  # a Wednesday: weeks run Wednesday -> Tuesday
+TOP_N = 12
+
+
+class Steps:
+    """Wall time of named steps, in order."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self._last = time.monotonic()
+
+    def done(self, name: str) -> None:
+        now = time.monotonic()
+        self.seconds[name] = round(now - self._last, 3)
+        self._last = now
+
+
+def scan_transactions(data_dir: Path, *, memory_limit: str | None = None,
+                      threads: int | None = None) -> dict:
+    """count(*) and sum(price) of transactions_train.csv with DuckDB."""
+    import duckdb
+
+    steps = Steps()
+    con = duckdb.connect()
+    if memory_limit:
+        con.execute(f"set memory_limit = '{memory_limit}'")
+    if threads:
+        con.execute(f"set threads = {int(threads)}")
+    path = str(Path(data_dir) / "transactions_train.csv")
+    n_rows, price_sum = con.execute(
+        "select count(*), sum(price) from read_csv(?, header = true)", [path]).fetchone()
+    steps.done("scan")
+    return {"kind": "scan", "transactions": int(n_rows), "price_sum": float(price_sum),
+            "steps": steps.seconds}
+
+
+def pandas_notebook(data_dir: Path, out_dir: Path) -> dict:
+    """The public notebooks' pandas pipeline; writes out_dir/submission.csv."""
+    import pandas as pd
+
+    data_dir = Path(data_dir)
+    steps = Steps()
+    transactions = pd.read_csv(data_dir / "transactions_train.csv",
+                               dtype={"article_id": str}, parse_dates=["t_dat"])
+    customers = pd.read_csv(data_dir / "customers.csv")
+    articles = pd.read_csv(data_dir / "articles.csv", dtype={"article_id": str})
+    submission = pd.read_csv(data_dir / "sample_submission.csv")
+    steps.done("read_csv")
+
+    last_date = transactions["t_dat"].max()
+    last_week = transactions[transactions["t_dat"] > last_date - pd.Timedelta(days=7)]
+    counts = last_week["article_id"].value_counts()
+    top = counts.head(TOP_N)
+    submission["prediction"] = " ".join(top.index)
+    submission.to_csv(Path(out_dir) / "submission.csv", index=False)
+    steps.done("popular_last_week_submission")
+
+    transactions["week"] = (transactions["t_dat"] - pd.Timestamp(WEEK0_START)).dt.days // 7
+    customer_weeks = transactions.groupby(["customer_id", "week"]).agg(
+        n_units=("article_id", "size"), spend=("price", "sum"))
+    steps.done("customer_weeks")
+    article_weeks = transactions.groupby(["article_id", "week"]).agg(
+        n_units=("customer_id", "size"), n_distinct_buyers=("customer_id", "nunique"),
+        revenue=("price", "sum"))
+    steps.done("article_weeks")
+    return {
+        "kind": "pandas",
+        "transactions": len(transactions),
+        "customers": len(customers),
+        "articles": len(articles),
+        "submission_rows": len(submission),
+        "popular_last_week_counts": [int(c) for c in top.to_numpy()],
+        "customer_weeks": len(customer_weeks),
+        "article_weeks": len(article_weeks),
+        "units_total": int(article_weeks["n_units"].sum()),
+        "steps": steps.seconds,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m hm_warehouse.peers",
+                                     description=__doc__.split("\n\n")[0])
+    parser.add_argument("kind", choices=("scan", "pandas"))
+    parser.add_argument("data_dir", type=Path)
+    parser.add_argument("--result", type=Path, required=True, help="json file to write")
+    parser.add_argument("--memory-limit", help="DuckDB memory_limit of the scan")
+    parser.add_argument("--threads", type=int, help="DuckDB threads of the scan")
+    args = parser.parse_args(argv)
+    run: Callable[[], dict]
+    if args.kind == "scan":
+        def run() -> dict:
+            return scan_transactions(args.data_dir, memory_limit=args.memory_limit,
+                                     threads=args.threads)
+    else:
+        def run() -> dict:
+            with tempfile.TemporaryDirectory(prefix="hm-pandas-peer-") as out:
+                return pandas_notebook(args.data_dir, Path(out))
+    args.result.write_text(json.dumps(run(), indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
