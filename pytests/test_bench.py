@@ -30,6 +30,7 @@ from hm_warehouse.bench import (
     render_markdown,
     render_summary,
     rss_bytes,
+    run_bench,
     scale_ratios,
     scaling_chart,
     summarise_layers,
@@ -362,6 +363,8 @@ def test_summary_chart_and_readme_section(tmp_path: Path) -> None:
     readme.write_text("no markers\n")
     with pytest.raises(ValueError, match="bench:summary"):
         update_readme(readme, summary)
+    with pytest.raises(ValueError, match="bench:summary"):  # fails before building anything
+        run_bench(["tiny"], None, tmp_path / "out", readme=readme)  # type: ignore[arg-type]
 
 
 # ------------------------------------------------------------------- peers
@@ -398,7 +401,7 @@ def test_bench_on_tiny_data_records_every_field(tiny_data: Path, tmp_path: Path)
     """`hm-warehouse bench --scales tiny`, for real: the dbt build, the peers,
     the layers, the evaluation and the files. No figure is compared with a
     time: only that each is measured."""
-    from hm_warehouse.bench import default_settings, run_bench
+    from hm_warehouse.bench import default_settings
 
     repo = Path(__file__).resolve().parents[1]
     root = tmp_path / "data"

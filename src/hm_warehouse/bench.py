@@ -912,11 +912,17 @@ README_BEGIN = "<!-- bench:summary:begin -->"
 README_END = "<!-- bench:summary:end -->"
 
 
-def update_readme(readme: Path, summary: str) -> None:
-    """Replace the text between the README's bench markers with `summary`."""
+def check_readme(readme: Path) -> str:
+    """README's text; ValueError when it lacks the bench summary markers."""
     text = readme.read_text()
     if README_BEGIN not in text or README_END not in text:
         raise ValueError(f"{readme} has no {README_BEGIN} ... {README_END} section")
+    return text
+
+
+def update_readme(readme: Path, summary: str) -> None:
+    """Replace the text between the README's bench markers with `summary`."""
+    text = check_readme(readme)
     head, rest = text.split(README_BEGIN, 1)
     _, tail = rest.split(README_END, 1)
     readme.write_text(f"{head}{README_BEGIN}\n{summary}{README_END}{tail}")
@@ -968,7 +974,9 @@ def _now() -> str:
 
 def run_bench(scales: Iterable[str], settings: BenchSettings, out_dir: Path,
               log: Callable[[str], None] = print, readme: Path | None = None) -> dict:
-    """Benchmark each scale in turn, then write results.json and results.md."""
+    """Benchmark each scale in turn, writing the results after each."""
+    if readme is not None:
+        check_readme(readme)  # before an hour of building, not after
     settings.scratch.mkdir(parents=True, exist_ok=True)
     report = {
         "schema_version": SCHEMA_VERSION,

@@ -106,7 +106,11 @@ def _bench(args: argparse.Namespace) -> int:
     out = Path(args.out) if Path(args.out).is_absolute() else project_dir / args.out
     readme = project_dir / "README.md" if args.readme else None
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
-    report = run_bench(args.scales, settings, out, readme=readme)
+    try:
+        report = run_bench(args.scales, settings, out, readme=readme)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     print((out / "results.md").read_text())
     print(f"wrote {out / 'results.md'} and {out / 'results.json'}")
     return 0 if all(s["returncode"] == 0 for s in report["scales"]) else 1
