@@ -11,7 +11,9 @@ import pytest
 from hm_warehouse.als import AlsParams, als_candidates, interaction_matrix
 from hm_warehouse.ranker import (
     RankerParams,
+    _matrix,
     feature_importance,
+    query_starts,
     rank_scores,
     refit_ranker,
     score_batches,
@@ -114,6 +116,46 @@ def test_ranker_learns_signal_and_scores_in_batches():
     final = refit_ranker(pd.concat([train, valid]), RankerParams(min_child_samples=5), best,
                          features)
     assert final.num_trees() == best
+
+
+def test_ranker_trains_from_sorted_arrow_as_from_unsorted_pandas():
+    """The model hands over Arrow tables sorted by query; a DataFrame in any
+    order is sorted first. Both give the same booster."""
+    train, valid = _abt(), _abt(60, seed=2)
+    params = RankerParams(n_estimators=20, min_child_samples=5)
+    shuffled = train.sample(frac=1.0, random_state=0)
+    ordered = pa.Table.from_pandas(
+        train.sort_values(["week_index", "customer_id", "article_id"]), preserve_index=False)
+    from_pandas, best_p, _ = train_ranker(shuffled, valid, params)
+    from_arrow, best_a, _ = train_ranker(ordered, valid, params)
+    assert best_p == best_a
+    assert from_pandas.model_to_string() == from_arrow.model_to_string()
+
+
+def test_query_starts_needs_rows_grouped_by_query():
+    table = pa.table({"week_index": [-2, -2, -2, -1, -1], "customer_id": list("aabaa"),
+                      "label": [0, 1, 0, 0, 1]})
+    assert query_starts(table).tolist() == [0, 2, 3]
+    split = pa.table({"week_index": [-2, -2, -2], "customer_id": list("aba"), "label": [0, 1, 0]})
+    with pytest.raises(ValueError, match="not grouped by query"):
+        query_starts(split)
+    assert query_starts(table.slice(0, 0)).tolist() == []
+
+
+def test_feature_matrix_from_arrow_types():
+    import decimal
+
+    table = pa.table({
+        "i": pa.array([1, None, 3], pa.int32()),
+        "h": pa.array([decimal.Decimal(5), None, decimal.Decimal(7)], pa.decimal128(38, 0)),
+        "d": pa.array([0.5, 1.5, None]),
+        "b": pa.array([True, False, None]),
+    })
+    m = _matrix(table, ["i", "h", "d", "b"])
+    assert m.dtype == np.float32 and m.flags.f_contiguous
+    expected = np.array([[1, 5, 0.5, 1], [np.nan, np.nan, 1.5, 0], [3, 7, np.nan, np.nan]],
+                        dtype=np.float32)
+    np.testing.assert_array_equal(m, expected)
 
 
 def test_fill_top_k_gives_twelve_distinct_for_everyone():

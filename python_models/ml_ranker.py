@@ -4,8 +4,9 @@ training + validation weeks with the best number of trees (scores the
 prediction week). Returns one row per model with the booster as text."""
 
 import pandas as pd
+import pyarrow as pa
 
-from hm_warehouse.ranker import RankerParams, refit_ranker, train_ranker
+from hm_warehouse.ranker import QUERY_ORDER, RankerParams, as_table, refit_ranker, train_ranker
 
 
 def model(dbt, session):
@@ -17,10 +18,12 @@ def model(dbt, session):
         early_stopping_rounds=int(dbt.config.get("ranker_early_stopping_rounds")),
         seed=int(dbt.config.get("seed")),
     )
-    train = dbt.ref("abt_train").df()
-    valid = dbt.ref("abt_valid").df()
+    # Arrow, sorted by query in DuckDB (which spills): no pandas copy of the ABTs
+    train = as_table(dbt.ref("abt_train").order(QUERY_ORDER).arrow())
+    valid = as_table(dbt.ref("abt_valid").order(QUERY_ORDER).arrow())
     booster, best, features = train_ranker(train, valid, params)
-    final = refit_ranker(pd.concat([train, valid], ignore_index=True), params, best, features)
+    # training weeks come before the validation week: the concatenation stays sorted
+    final = refit_ranker(pa.concat_tables([train, valid]), params, best, features)
     return pd.DataFrame({
         "model_name": ["valid", "final"],
         "scores_split": ["valid", "predict"],

@@ -2,7 +2,9 @@
 
 Train on the training weeks with early stopping on the validation week, then
 refit on training + validation weeks with the best number of trees for the
-prediction week. Scoring runs over record batches so memory stays bounded.
+prediction week. Training reads Arrow tables sorted by query and builds the
+float32 matrix column by column (no pandas copy of the ABT); scoring runs
+over record batches so memory stays bounded.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import lightgbm as lgb
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 KEYS = ("customer_id", "week_index", "article_id")
 NOT_FEATURES = {*KEYS, "ml_split", "label"}
@@ -30,25 +33,80 @@ class RankerParams:
     threads: int = 2
 
 
+# Training and validation tables come sorted in this order (the dbt model
+# orders them in DuckDB, which spills): rows of one query are contiguous.
+QUERY_ORDER = "week_index, customer_id, article_id"
+
+
 def feature_columns(columns: Iterable[str]) -> list[str]:
     return [c for c in columns if c not in NOT_FEATURES]
 
 
-def _matrix(df: pd.DataFrame, features: list[str]) -> np.ndarray:
-    return df[features].astype("float32").to_numpy(dtype=np.float32, na_value=np.nan)
+def as_table(data: pa.Table | pa.RecordBatchReader | pa.RecordBatch | pd.DataFrame) -> pa.Table:
+    """An Arrow table from what the Python models and tests hand over."""
+    if isinstance(data, pa.Table):
+        return data
+    if isinstance(data, pa.RecordBatchReader):
+        return data.read_all()
+    if isinstance(data, pa.RecordBatch):
+        return pa.Table.from_batches([data])
+    return pa.Table.from_pandas(data, preserve_index=False)
 
 
-def _grouped(df: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
-    """Rows sorted by query (customer-week) and the size of each query."""
-    df = df.sort_values(["week_index", "customer_id", "article_id"], kind="stable")
-    sizes = df.groupby(["week_index", "customer_id"], sort=False).size().to_numpy()
-    return df.reset_index(drop=True), sizes
+def _matrix(table: pa.Table, features: list[str]) -> np.ndarray:
+    """The float32 feature matrix (nulls as NaN), filled column by column
+    from Arrow: no pandas copy of the table. Column-major, which LightGBM
+    reads without another copy."""
+    out = np.empty((table.num_rows, len(features)), dtype=np.float32, order="F")
+    for j, name in enumerate(features):
+        column = table.column(name)
+        if pa.types.is_decimal(column.type):  # DuckDB's HUGEINT sums
+            column = column.cast(pa.float64())
+        out[:, j] = column.cast(pa.float32()).to_numpy()
+    return out
 
 
-def _with_positives(df: pd.DataFrame) -> pd.DataFrame:
-    """Queries with no bought candidate teach LambdaRank nothing: drop them."""
-    has = df.groupby(["week_index", "customer_id"])["label"].transform("max") > 0
-    return df[has]
+def query_starts(table: pa.Table) -> np.ndarray:
+    """Offsets where each (week_index, customer_id) query starts, for rows
+    already grouped by query; ValueError when a query's rows are split."""
+    n = table.num_rows
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    week, customer = table.column("week_index"), table.column("customer_id")
+    changed = pc.or_(pc.not_equal(week.slice(1), week.slice(0, n - 1)),
+                     pc.not_equal(customer.slice(1), customer.slice(0, n - 1)))
+    starts = np.concatenate([[0], np.flatnonzero(changed.to_numpy(zero_copy_only=False)) + 1])
+    distinct = table.select(["week_index", "customer_id"]).group_by(
+        ["week_index", "customer_id"]).aggregate([]).num_rows
+    if distinct != len(starts):
+        raise ValueError(f"rows are not grouped by query ({QUERY_ORDER}): {len(starts)} runs "
+                         f"of {distinct} queries")
+    return starts
+
+
+def _grouped(data) -> tuple[pa.Table, np.ndarray]:
+    """The table grouped by query (sorted here only when it does not come
+    sorted) and each query's size, keeping only queries with a bought
+    candidate: the others teach LambdaRank nothing."""
+    table = as_table(data)
+    try:
+        starts = query_starts(table)
+    except ValueError:
+        table = table.sort_by([(c.strip(), "ascending") for c in QUERY_ORDER.split(",")])
+        starts = query_starts(table)
+    sizes = np.diff(np.append(starts, table.num_rows))
+    if not len(starts):
+        return table, sizes
+    label = table.column("label").to_numpy(zero_copy_only=False)
+    positive = np.maximum.reduceat(label, starts) > 0
+    if not positive.all():
+        table = table.filter(pa.array(np.repeat(positive, sizes)))
+        sizes = sizes[positive]
+    return table, sizes
+
+
+def _labels(table: pa.Table) -> np.ndarray:
+    return table.column("label").to_numpy(zero_copy_only=False)
 
 
 def _model(params: RankerParams, n_estimators: int) -> lgb.LGBMRanker:
@@ -60,18 +118,20 @@ def _model(params: RankerParams, n_estimators: int) -> lgb.LGBMRanker:
     )
 
 
-def train_ranker(train: pd.DataFrame, valid: pd.DataFrame, params: RankerParams):
+def train_ranker(train, valid, params: RankerParams):
     """Fit on `train` with early stopping on `valid` (MAP@12 of LightGBM).
+    Both are Arrow tables (or readers, or DataFrames in tests), best sorted
+    by QUERY_ORDER.
 
     Returns (booster, best_iteration, features)."""
-    features = feature_columns(train.columns)
-    train, train_sizes = _grouped(_with_positives(train))
-    valid, valid_sizes = _grouped(_with_positives(valid))
+    train, train_sizes = _grouped(train)
+    valid, valid_sizes = _grouped(valid)
+    features = feature_columns(train.column_names)
     model = _model(params, params.n_estimators)
     model.fit(
-        _matrix(train, features), train["label"].to_numpy(), group=train_sizes,
+        _matrix(train, features), _labels(train), group=train_sizes,
         feature_name=features,
-        eval_set=[(_matrix(valid, features), valid["label"].to_numpy())],
+        eval_set=[(_matrix(valid, features), _labels(valid))],
         eval_group=[valid_sizes], eval_at=[12], eval_metric="map",
         callbacks=[lgb.early_stopping(params.early_stopping_rounds, verbose=False)],
     )
@@ -79,23 +139,22 @@ def train_ranker(train: pd.DataFrame, valid: pd.DataFrame, params: RankerParams)
     return model.booster_, int(best), features
 
 
-def refit_ranker(data: pd.DataFrame, params: RankerParams, n_estimators: int, features):
+def refit_ranker(data, params: RankerParams, n_estimators: int, features):
     """Fit on all labelled weeks with a fixed number of trees."""
-    data, sizes = _grouped(_with_positives(data))
+    data, sizes = _grouped(data)
     model = _model(params, n_estimators)
-    model.fit(_matrix(data, features), data["label"].to_numpy(), group=sizes,
-              feature_name=features)
+    model.fit(_matrix(data, features), _labels(data), group=sizes, feature_name=features)
     return model.booster_
 
 
 def score_batches(booster: lgb.Booster, batches: Iterable, features: list[str]) -> Iterator[pd.DataFrame]:
     """Score candidate rows batch by batch: (customer_id, week_index, article_id, score)."""
     for batch in batches:
-        df = batch.to_pandas() if isinstance(batch, pa.RecordBatch | pa.Table) else batch
-        if df.empty:
+        table = as_table(batch)
+        if table.num_rows == 0:
             continue
-        out = df[list(KEYS)].copy()
-        out["score"] = booster.predict(_matrix(df, features), num_threads=2)
+        out = table.select(list(KEYS)).to_pandas()
+        out["score"] = booster.predict(_matrix(table, features), num_threads=2)
         yield out
 
 
