@@ -10,7 +10,7 @@ SCALE ?= demo
 WAREHOUSE ?= $(or $(HM_DUCKDB_PATH),warehouse/hm.duckdb)
 REPORT ?= reports/eda_report.html
 
-.PHONY: setup data demo build report bench test lint sql-lint sql-fix docs docs-static browser clean
+.PHONY: setup data demo build report bench scaling test lint sql-lint sql-fix docs docs-static browser clean
 
 setup: $(VENV)/.installed
 
@@ -39,11 +39,17 @@ build: setup
 	$(BIN)/hm-warehouse build --data-dir $(DATA_DIR) -- $(DBT_ARGS)
 
 ## wall time and peak memory of `dbt build` per scale (data/<scale> generated if
-## missing), side by side in one run: writes benchmarks/results.md and .json;
+## missing), per layer, against a raw DuckDB scan and a pandas notebook, side by
+## side in one run: writes benchmarks/results.md, .json, results/<scale>-<date>.json;
 ## make bench BENCH_SCALES='tiny demo full' BENCH_ARGS='--select +marts +features'
 BENCH_SCALES ?= tiny demo
 bench: setup
 	$(BIN)/hm-warehouse bench --scales $(BENCH_SCALES) $(BENCH_ARGS)
+
+## the scaling study: full (Kaggle size), demo (10%) and small (1%) in one run,
+## DuckDB capped at 9 GB; writes benchmarks/scaling.png and README's summary (about 1.5 h)
+scaling: setup
+	HM_MEMORY_LIMIT=$${HM_MEMORY_LIMIT:-9GB} $(BIN)/hm-warehouse bench --scales full demo small --readme $(BENCH_ARGS)
 
 ## every test: generator and package (pytest), dbt build + tests on tiny data, lint
 test: setup browser data
