@@ -1,5 +1,4 @@
-"""The ML helpers the dbt Python models call: ALS candidates, the ranker and
-the submission fill."""
+"""The ML helpers the dbt Python models call: ALS candidates and the ranker."""
 
 from __future__ import annotations
 
@@ -20,7 +19,6 @@ from hm_warehouse.ranker import (
     top_k_stream,
     train_ranker,
 )
-from hm_warehouse.submission import fill_top_k, prediction_strings
 
 
 def _transactions(seed=0):
@@ -156,29 +154,3 @@ def test_feature_matrix_from_arrow_types():
     expected = np.array([[1, 5, 0.5, 1], [np.nan, np.nan, 1.5, 0], [3, 7, np.nan, np.nan]],
                         dtype=np.float32)
     np.testing.assert_array_equal(m, expected)
-
-
-def test_fill_top_k_gives_twelve_distinct_for_everyone():
-    customers = pd.DataFrame({"customer_id": ["c1", "c2", "c3"],
-                              "age_bucket": ["20_to_29", "unknown", "20_to_29"]})
-    ranked = pd.DataFrame({"customer_id": ["c1", "c1"], "article_id": ["r1", "p1"],
-                           "rank": [1, 2]})
-    bucket = pd.DataFrame({"age_bucket": ["20_to_29"] * 3, "article_id": ["p1", "b2", "b3"],
-                           "rank": [1, 2, 3]})
-    popular = [f"p{i}" for i in range(1, 14)]
-    rows = fill_top_k(customers, ranked, bucket, popular)
-    counts = rows.groupby("customer_id")["article_id"].nunique()
-    assert counts.to_dict() == {"c1": 12, "c2": 12, "c3": 12}
-    c1 = rows[rows["customer_id"] == "c1"].sort_values("prediction_rank")
-    assert list(c1["article_id"][:4]) == ["r1", "p1", "b2", "b3"]
-    c2 = rows[rows["customer_id"] == "c2"].sort_values("prediction_rank")
-    assert list(c2["article_id"]) == popular[:12]  # cold start, unknown bucket: overall popular
-    strings = prediction_strings(rows)
-    assert strings.set_index("customer_id").loc["c1", "prediction"].split(" ")[:2] == ["r1", "p1"]
-
-
-def test_fill_top_k_needs_enough_popular_articles():
-    with pytest.raises(ValueError, match="at least 12"):
-        fill_top_k(pd.DataFrame({"customer_id": ["c"], "age_bucket": ["x"]}),
-                   pd.DataFrame(columns=["customer_id", "article_id", "rank"]),
-                   pd.DataFrame(columns=["age_bucket", "article_id", "rank"]), ["a"])

@@ -1,0 +1,133 @@
+{#- The submission in long form: for every customer of sample_submission.csv
+    exactly var('submission_n') distinct articles, the ranker's picks first,
+    then the customer's age-bucket best sellers of the last week, then the
+    overall best sellers (cold-start customers get the last two). -#}
+with
+
+customers as (
+
+    select
+        customer_id,
+        age_bucket
+    from {{ ref('abt_customer_weeks') }}
+    where ml_split = 'predict'
+
+),
+
+ranker_picks as (
+
+    select
+        customer_id,
+        article_id,
+        rank as fill_order
+    from {{ ref('ml_ranker_scores') }}
+    where ml_split = 'predict' and rank <= {{ var('submission_n') }}
+
+),
+
+age_bucket_popular as (
+
+    select
+        age_bucket,
+        article_id,
+        bucket_rank_1w as fill_order
+    from {{ ref('feat_article_age_bucket_weekly') }}
+    where as_of_week_index = 0 and bucket_rank_1w <= {{ var('submission_n') }}
+
+),
+
+overall_popular as (
+
+    select
+        article_id,
+        row_number() over (
+            order by units_1w desc, units_4w desc, article_id
+        ) as fill_order
+    from {{ ref('feat_article_weekly') }}
+    where as_of_week_index = 0
+    qualify fill_order <= {{ var('submission_n') }}
+
+),
+
+filled as (
+
+    select
+        customers.customer_id,
+        ranker_picks.article_id,
+        0 as tier,
+        ranker_picks.fill_order
+    from customers
+    inner join ranker_picks on customers.customer_id = ranker_picks.customer_id
+
+    union all
+
+    select
+        customers.customer_id,
+        age_bucket_popular.article_id,
+        1 as tier,
+        age_bucket_popular.fill_order
+    from customers
+    inner join age_bucket_popular
+        on customers.age_bucket = age_bucket_popular.age_bucket
+
+    union all
+
+    select
+        customers.customer_id,
+        overall_popular.article_id,
+        2 as tier,
+        overall_popular.fill_order
+    from customers
+    cross join overall_popular
+
+),
+
+first_offer as (
+
+    -- an article offered by several tiers keeps its first place
+    select *
+    from filled
+    qualify row_number() over (
+        partition by customer_id, article_id
+        order by tier, fill_order
+    ) = 1
+
+),
+
+ranked as (
+
+    select
+        customer_id,
+        article_id,
+        tier,
+        row_number() over (
+            partition by customer_id
+            order by tier, fill_order, article_id
+        ) as prediction_rank
+    from first_offer
+
+),
+
+final as (
+
+    select
+        ---------- ids
+        customer_id,
+        article_id,
+
+        ---------- strings
+        case tier
+            when 0 then 'ranker'
+            when 1 then 'popular_age_bucket'
+            else 'popular'
+        end as filled_from,
+
+        ---------- numerics
+        prediction_rank
+
+    from ranked
+    where prediction_rank <= {{ var('submission_n') }}
+
+)
+
+select * from final
