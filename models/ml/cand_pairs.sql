@@ -106,6 +106,14 @@ pair_counts as (
         weeks.week_index, weekly_pairs.article_id,
         weekly_pairs.paired_article_id
     having sum(weekly_pairs.n_baskets) >= 2
+    -- each article keeps its strongest partners only: without the cap the
+    -- join below multiplies every recent purchase of every customer by all
+    -- partners of the article (hundreds at full scale) and spilled more
+    -- than the free disk
+    qualify row_number() over (
+        partition by weeks.week_index, weekly_pairs.article_id
+        order by sum(weekly_pairs.n_baskets) desc, weekly_pairs.paired_article_id
+    ) <= {{ var('pairs_per_article') }}
 
 ),
 
