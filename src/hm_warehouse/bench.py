@@ -404,13 +404,18 @@ class BenchSettings:
     keep: bool = False
     dbt: str = ""
     peers: bool = True  # the raw scan always runs; the pandas peer unless False
+    # build into this existing warehouse instead of a fresh one: resumes a
+    # failed run (with --select for the models it did not build)
+    warehouse: Path | None = None
     memory_limit: str = "12GB"  # the profile's default; HM_MEMORY_LIMIT overrides both
 
 
-def dbt_env(base: dict[str, str], *, project_dir: Path, data_dir: Path, work: Path) -> dict:
-    """The build's environment, every path pointing into the scratch dir;
-    threads and memory limit stay the profile's (or the caller's HM_*)."""
-    env = build_env(base, project_dir=project_dir, warehouse=work / "hm.duckdb",
+def dbt_env(base: dict[str, str], *, project_dir: Path, data_dir: Path, work: Path,
+            warehouse: Path | None = None) -> dict:
+    """The build's environment, every path pointing into the scratch dir
+    (the warehouse too, unless given); threads and memory limit stay the
+    profile's (or the caller's HM_*)."""
+    env = build_env(base, project_dir=project_dir, warehouse=warehouse or work / "hm.duckdb",
                     submission=work / "submission.csv", data_dir=data_dir)
     env.update(HM_TEMP_DIR=str(work / "duckdb_tmp"), DBT_SEND_ANONYMOUS_USAGE_STATS="false")
     return env
@@ -515,7 +520,7 @@ def bench_scale(scale: str, settings: BenchSettings,
         peers = {kind: run_peer(kind, data_dir, work, settings, measure)
                  for kind in (("scan", "pandas") if settings.peers else ("scan",))}
         env = dbt_env(dict(os.environ), project_dir=settings.project_dir, data_dir=data_dir,
-                      work=work)
+                      work=work, warehouse=settings.warehouse)
         cmd = dbt_command(settings, work)
         load_before = load_average()
         measured = measure(cmd, cwd=settings.project_dir, env=env, output=work / "dbt.out",
@@ -523,9 +528,10 @@ def bench_scale(scale: str, settings: BenchSettings,
         run_results = work / "target" / "run_results.json"
         nodes = parse_run_results(json.loads(run_results.read_text())) \
             if run_results.exists() else []
-        warehouse = work / "hm.duckdb"
+        warehouse = settings.warehouse or work / "hm.duckdb"
         result = {
             "scale": scale,
+            "resumed_warehouse": str(settings.warehouse) if settings.warehouse else None,
             "date": dt.date.today().isoformat(),
             "data_dir": str(data_dir),
             "generated_seconds": generated,

@@ -102,6 +102,7 @@ def _bench(args: argparse.Namespace) -> int:
         interval=args.interval,
         keep=args.keep,
         peers=not args.no_peers,
+        warehouse=Path(args.warehouse).resolve() if args.warehouse else None,
     )
     out = Path(args.out) if Path(args.out).is_absolute() else project_dir / args.out
     readme = project_dir / "README.md" if args.readme else None
@@ -223,6 +224,10 @@ def build_parser() -> argparse.ArgumentParser:
                        help="skip the pandas-notebook peer (the raw DuckDB scan always runs)")
     bench.add_argument("--readme", action="store_true",
                        help="also rewrite README.md's benchmark summary section")
+    bench.add_argument("--warehouse",
+                       help="build into this existing DuckDB file instead of a fresh one, "
+                       "e.g. a kept (--keep) full-scale warehouse whose build failed, with "
+                       "--select for the models still to build")
     bench.add_argument("--keep", action="store_true",
                        help="keep each scale's scratch warehouse, target and logs")
     bench.add_argument("--project-dir", default=".", help="dbt project directory (default: .)")
