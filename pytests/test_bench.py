@@ -23,6 +23,7 @@ from hm_warehouse.bench import (
     layer_of,
     loglog_slope,
     measure_command,
+    merge_resumed,
     parse_run_results,
     peak_between,
     peer_ratios,
@@ -289,7 +290,10 @@ def test_summarise_layers_attributes_time_and_memory() -> None:
     layers = summarise_layers(nodes, timeline)
     assert list(layers) == ["staging", "features", "tests"]
     assert layers["staging"] == {"nodes": 2, "seconds": 5.0, "span_seconds": 5.0,
-                                 "peak_rss_bytes": 70}
+                                 "peak_rss_bytes": 70, "complete": True}
+    nodes[1].status = "error"
+    assert not summarise_layers(nodes)["staging"]["complete"]
+    nodes[1].status = "success"
     assert layers["features"]["peak_rss_bytes"] == 90
     assert layers["tests"]["peak_rss_bytes"] == 90  # the last sample before it started
     assert peak_between([], 1.0, 2.0) == 0
@@ -333,7 +337,47 @@ def test_layer_growth_and_targets() -> None:
     fast = {**full, "wall_seconds": 1000.0, "peak_rss_bytes": 9 * 2**30,
             "peer_ratios": {"staging_vs_scan": 1.5}}
     assert all(t["met"] for t in targets(fast))
-    assert not targets({**fast, "returncode": 1})[0]["met"]  # a failed build misses
+    failed = targets({**fast, "returncode": 1})
+    assert failed[0]["met"] is False  # a failed build misses the time target
+    assert failed[1]["met"] is None  # and its peak memory proves nothing
+
+
+def test_a_failed_build_keeps_its_finished_layers() -> None:
+    small = _layered("small", 300_000, {"staging": 3.0, "ranker": 10.0}, 1.0)
+    full = _layered("full", 30_000_000, {"staging": 300.0, "ranker": 5.0}, 12.0)
+    full["returncode"] = 1
+    full["layers"]["staging"]["complete"] = True
+    full["layers"]["ranker"]["complete"] = False
+    growth = layer_growth([small, full])
+    assert growth["staging"]["seconds"] == {"small": 3.0, "full": 300.0}
+    assert growth["staging"]["time_slope"] == pytest.approx(1.0)
+    assert growth["ranker"]["seconds"] == {"small": 10.0, "full": None}
+    assert growth["ranker"]["time_slope"] is None
+
+
+def test_merge_resumed_counts_each_nodes_last_run() -> None:
+    first = [_node("stg_a", "model", 100.0, 0, 100), _node("cand_pairs", "model", 50.0, 100, 150),
+             _node("abt_train", "model", 0.0, None, None)]
+    first[1].status, first[2].status = "error", "skipped"
+    second = [_node("cand_pairs", "model", 20.0, 0, 20), _node("abt_train", "model", 30.0, 20, 50)]
+    original = {**_layered("full", 30_000_000, {"staging": 100.0, "candidates": 50.0}, 15.0),
+                "returncode": 1, "output_tail": "No space left on device"}
+    original["layers"]["abt"] = {"nodes": 1, "seconds": 0.0, "peak_rss_bytes": None}
+    resumed = {**_layered("full", 30_000_000, {"candidates": 20.0, "abt": 30.0}, 9.0),
+               "command": "build --select cand_pairs+", "wall_seconds": 60.0}
+    merged = merge_resumed(original, first, resumed, second)
+    assert merged["returncode"] == 0 and "output_tail" not in merged
+    assert merged["wall_seconds"] == original["wall_seconds"] + 60.0
+    assert merged["peak_rss_bytes"] == int(15.0 * 2**30)
+    assert {k: v["seconds"] for k, v in merged["layers"].items()} == {
+        "staging": 100.0, "candidates": 20.0, "abt": 30.0}
+    assert all(v["complete"] for v in merged["layers"].values())
+    assert merged["layers"]["abt"]["peak_rss_bytes"] == int(9.0 * 2**30)
+    assert merged["resumed"]["rebuilt_nodes"] == 2
+    assert merged["resumed"]["first_run"]["output_tail"] == "No space left on device"
+    still_failing = [_node("cand_pairs", "model", 20.0, 0, 20)]
+    still_failing[0].status = "error"
+    assert merge_resumed(original, first, resumed, still_failing)["returncode"] == 1
 
 
 def test_summary_chart_and_readme_section(tmp_path: Path) -> None:

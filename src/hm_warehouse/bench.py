@@ -224,6 +224,7 @@ LAYER_PREFIXES = (
     ("ml_submission", "submission"), ("submission", "submission"),
     ("eval_", "eval"),
 )
+OK_STATUSES = frozenset({"success", "pass"})
 LAYERS = ("staging", "marts", "features", "candidates", "als", "abt", "ranker", "submission",
           "eval", "tests", "other")
 
@@ -271,8 +272,51 @@ def summarise_layers(nodes: Sequence[NodeTiming],
             "seconds": round(sum(n.seconds for n in members), 3),
             "span_seconds": round(span, 3) if span is not None else None,
             "peak_rss_bytes": peak,
+            # every node built or passed: a failed build's finished layers still count
+            "complete": all(n.status in OK_STATUSES for n in members),
         }
     return out
+
+
+def merge_resumed(original: dict, original_nodes: Sequence[NodeTiming], resumed: dict,
+                  resumed_nodes: Sequence[NodeTiming]) -> dict:
+    """One scale's result from a build that failed and was resumed in its
+    kept warehouse (bench --warehouse --select ...): each node's last run
+    counts (a node the resumed run rebuilt drops its failed or skipped first
+    run); a layer's peak memory is the larger of the two runs'; wall time is
+    the sum of both runs, failed work included. Marked with `resumed`."""
+    rebuilt = {n.unique_id for n in resumed_nodes}
+    nodes = [n for n in original_nodes if n.unique_id not in rebuilt] + list(resumed_nodes)
+    layers = summarise_layers(nodes)
+    for layer, figures in layers.items():
+        peaks = [run.get("layers", {}).get(layer, {}).get("peak_rss_bytes")
+                 for run in (original, resumed)]
+        figures["peak_rss_bytes"] = max((p for p in peaks if p), default=None)
+        figures["span_seconds"] = None  # two runs: no single span
+    merged = {
+        **original,
+        **summarise_nodes(nodes),
+        "returncode": resumed["returncode"] if all(
+            n.status in OK_STATUSES | {"skipped"} for n in nodes) else 1,
+        "wall_seconds": round(original["wall_seconds"] + resumed["wall_seconds"], 2),
+        "peak_rss_bytes": max(original["peak_rss_bytes"], resumed["peak_rss_bytes"]),
+        "warehouse_bytes": resumed.get("warehouse_bytes") or original.get("warehouse_bytes"),
+        "layers": layers,
+        "eval": resumed.get("eval") or original.get("eval"),
+        "resumed": {
+            "first_run": {k: original.get(k) for k in (
+                "returncode", "wall_seconds", "peak_rss_bytes", "output_tail")},
+            "resumed_run": {k: resumed.get(k) for k in (
+                "command", "returncode", "wall_seconds", "peak_rss_bytes", "output_tail")},
+            "rebuilt_nodes": len(rebuilt),
+        },
+    }
+    rows = merged["input_rows"]["transactions_train"]
+    merged["seconds_per_million_transactions"] = round(merged["wall_seconds"] / (rows / 1e6), 2)
+    merged["peer_ratios"] = peer_ratios(merged)
+    if merged["returncode"] == 0:
+        merged.pop("output_tail", None)
+    return merged
 
 
 def summarise_nodes(nodes: Sequence[NodeTiming], slowest: int = SLOWEST_N) -> dict:
@@ -638,8 +682,17 @@ def _header(report: dict) -> list[str]:
         (f"- software: Python {machine['python']}, dbt-core {machine['dbt_core']}, "
          f"dbt-duckdb {machine['dbt_duckdb']}, DuckDB {machine['duckdb']}"),
         f"- code: git {commit}{dirty}",
-        (f"- command: `dbt {settings['dbt_command']}{select}` into a fresh DuckDB file; "
+        (f"- command: `dbt {settings['dbt_command']}{select}` into "
+         + ("the kept warehouse of a failed build (resumed)" if any(
+             s.get("resumed_warehouse") for s in report["scales"]) else "a fresh DuckDB file")
+         + "; "
          f"dbt threads {settings['threads']}, DuckDB memory_limit {settings['memory_limit']}"),
+        *([(f"- resumed: the {report['resumed_run']['scale']} build failed and "
+           f"`dbt {report['resumed_run']['command']}` resumed it in its kept warehouse "
+           f"({report['resumed_run']['started_at']}, git "
+           f"{(report['resumed_run']['git_commit'] or 'unknown')[:12]}); that scale's figures "
+           "add both runs: wall time summed, peak memory the larger, each node's last run")]
+          if report.get("resumed_run") else []),
         (f"- peak memory: summed VmRSS of the dbt process tree, sampled every "
          f"{settings['interval']} s (or the kernel's peak of its largest process, if higher)"),
     ]
@@ -719,26 +772,43 @@ def loglog_slope(xs: Sequence[float], ys: Sequence[float]) -> float | None:
     return round(sum((p[0] - mx) * (p[1] - my) for p in points) / sxx, 3)
 
 
+def _measured(scales: Sequence[dict]) -> list[dict]:
+    """Scales with input rows, failed builds included (their complete layers count)."""
+    return sorted((s for s in scales if s["input_rows"]["transactions_train"]),
+                  key=lambda s: s["input_rows"]["transactions_train"])
+
+
+def _layer_figure(scale: dict, layer: str, key: str) -> float | None:
+    figures = scale.get("layers", {}).get(layer)
+    if not figures:
+        return None
+    if scale["returncode"] != 0 and not figures.get("complete", False):
+        return None  # a layer the failed build did not finish: no figure
+    return figures.get(key)
+
+
 def layer_growth(scales: Sequence[dict]) -> dict[str, dict]:
-    """Per layer, over the successful scales of a run: its seconds and peak
-    memory per scale and the log-log slopes against transactions."""
-    ok = _ok(scales)
-    rows = [s["input_rows"]["transactions_train"] for s in ok]
+    """Per layer, over the scales of a run: its seconds and peak memory per
+    scale (None where a failed build did not finish the layer) and the
+    log-log slopes against transactions."""
+    measured = _measured(scales)
+    rows = [s["input_rows"]["transactions_train"] for s in measured]
     out = {}
     for layer in LAYERS:
-        if not any(layer in s.get("layers", {}) for s in ok):
+        if not any(layer in s.get("layers", {}) for s in measured):
             continue
-        seconds = [s.get("layers", {}).get(layer, {}).get("seconds") for s in ok]
-        peaks = [s.get("layers", {}).get(layer, {}).get("peak_rss_bytes") for s in ok]
+        seconds = [_layer_figure(s, layer, "seconds") for s in measured]
+        peaks = [_layer_figure(s, layer, "peak_rss_bytes") for s in measured]
+
+        def slope(values: list) -> float | None:
+            pairs = [(r, v) for r, v in zip(rows, values, strict=True) if v]
+            return loglog_slope(*zip(*pairs, strict=True)) if len(pairs) >= 2 else None
+
         out[layer] = {
-            "seconds": dict(zip([s["scale"] for s in ok], seconds, strict=True)),
-            "peak_rss_bytes": dict(zip([s["scale"] for s in ok], peaks, strict=True)),
-            "time_slope": loglog_slope(*zip(*[(r, v) for r, v in zip(rows, seconds, strict=True)
-                                              if v], strict=True))
-            if sum(1 for v in seconds if v) >= 2 else None,
-            "memory_slope": loglog_slope(*zip(*[(r, v) for r, v in zip(rows, peaks, strict=True)
-                                                if v], strict=True))
-            if sum(1 for v in peaks if v) >= 2 else None,
+            "seconds": dict(zip([s["scale"] for s in measured], seconds, strict=True)),
+            "peak_rss_bytes": dict(zip([s["scale"] for s in measured], peaks, strict=True)),
+            "time_slope": slope(seconds),
+            "memory_slope": slope(peaks),
         }
     return out
 
@@ -750,18 +820,20 @@ def targets(result: dict) -> list[dict]:
         {"target": "whole DAG under 30 minutes", "value": _seconds(result["wall_seconds"]),
          "met": result["returncode"] == 0 and result["wall_seconds"] < TARGET_WALL_SECONDS},
         {"target": "peak memory under 16 GiB", "value": _gb(result["peak_rss_bytes"]),
-         "met": result["peak_rss_bytes"] < TARGET_PEAK_RSS_BYTES},
+         # a failed build did not run every model: its peak proves nothing
+         "met": result["peak_rss_bytes"] < TARGET_PEAK_RSS_BYTES if result["returncode"] == 0
+         else None},
         {"target": "staging of transactions within 2x the raw scan",
          "value": _ratio(ratio), "met": ratio is not None and ratio <= TARGET_STAGING_VS_SCAN},
     ]
 
 
 def _layers_table(scales: Sequence[dict]) -> list[str]:
-    ok = _ok(scales)
-    if not ok:
+    measured = _measured(scales)
+    if not measured:
         return []
     growth = layer_growth(scales)
-    names = [s["scale"] for s in ok]
+    names = [s["scale"] for s in measured]
     lines = [
         "| layer | " + " | ".join(f"{n} seconds" for n in names) + " | "
         + " | ".join(f"{n} peak memory" for n in names) + " | time slope | memory slope |",
@@ -780,7 +852,8 @@ def _layers_table(scales: Sequence[dict]) -> list[str]:
         "Seconds: the summed execution time of the layer's nodes (dbt runs 2 at a time,",
         "so layers overlap). Peak memory: the process tree's while one of the layer's",
         "nodes ran. Slope: of log(time or memory) on log(transactions) over the scales",
-        "of this run; 1 = linear, above 1 = grows faster than the data.",
+        "of this run; 1 = linear, above 1 = grows faster than the data. n/a: a failed",
+        "build did not finish the layer.",
     ]
     return lines
 
@@ -842,7 +915,8 @@ def _targets_table(scales: Sequence[dict]) -> list[str]:
         return []
     lines = ["| target | full scale | met |", "|---|---:|---|"]
     for t in targets(full[-1]):
-        lines.append(f"| {t['target']} | {t['value']} | {'yes' if t['met'] else 'NO'} |")
+        met = "not known: the build failed" if t["met"] is None else "yes" if t["met"] else "NO"
+        lines.append(f"| {t['target']} | {t['value']} | {met} |")
     return lines
 
 
@@ -873,25 +947,35 @@ def render_summary(report: dict, chart: str | None = None) -> str:
 
 def scaling_chart(report: dict, path: Path) -> bool:
     """Log-log chart of each layer's time and peak memory against the
-    transactions of the run's successful scales; False with < 2 scales."""
-    ok = _ok(report["scales"])
-    if len(ok) < 2:
+    transactions of the run's scales (a failed build's finished layers
+    included; the whole-build line only where the build succeeded); False
+    with fewer than 2 scales."""
+    measured = _measured(report["scales"])
+    if len(measured) < 2:
         return False
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    rows = [s["input_rows"]["transactions_train"] for s in ok]
     growth = layer_growth(report["scales"])
     fig, (left, right) = plt.subplots(1, 2, figsize=(12, 5), constrained_layout=True)
+
+    def points(values: dict) -> tuple[list, list]:
+        pairs = [(s["input_rows"]["transactions_train"], values[s["scale"]]) for s in measured
+                 if values[s["scale"]]]
+        return [p[0] for p in pairs], [p[1] for p in pairs]
+
     for layer, g in growth.items():
-        secs = [g["seconds"][s["scale"]] for s in ok]
-        peaks = [g["peak_rss_bytes"][s["scale"]] for s in ok]
-        if all(v for v in secs):
-            left.plot(rows, secs, marker="o", label=f"{layer} (slope {g['time_slope']:.2f})")
-        if all(v for v in peaks):
-            right.plot(rows, [p / 2**30 for p in peaks], marker="o", label=layer)
+        xs, secs = points(g["seconds"])
+        slope = "n/a" if g["time_slope"] is None else f"{g['time_slope']:.2f}"
+        if xs:
+            left.plot(xs, secs, marker="o", label=f"{layer} (slope {slope})")
+        xs, peaks = points(g["peak_rss_bytes"])
+        if xs:
+            right.plot(xs, [p / 2**30 for p in peaks], marker="o", label=layer)
+    ok = _ok(report["scales"])
+    rows = [s["input_rows"]["transactions_train"] for s in ok]
     left.plot(rows, [s["wall_seconds"] for s in ok], color="black", linestyle="--",
               marker="s", label="whole build, wall")
     right.plot(rows, [s["peak_rss_bytes"] / 2**30 for s in ok], color="black",
@@ -906,7 +990,7 @@ def scaling_chart(report: dict, path: Path) -> bool:
         ax.set_title(title)
         ax.grid(True, which="both", alpha=0.3)
         ax.legend(fontsize=7)
-    fig.suptitle(f"hm-warehouse dbt build, scales {', '.join(s['scale'] for s in ok)} "
+    fig.suptitle(f"hm-warehouse dbt build, scales {', '.join(s['scale'] for s in measured)} "
                  f"({report['started_at'][:10]})")
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=110)
@@ -1033,6 +1117,25 @@ def write_report(report: dict, out_dir: Path, readme: Path | None = None) -> Non
         if report["chart"]:
             chart = os.path.relpath(out_dir / "scaling.png", readme.parent)
         update_readme(readme, render_summary(report, chart))
+
+
+def merge_resumed_run(first_dir: Path, first_run_results: Path, resumed_dir: Path,
+                      resumed_run_results: Path, out_dir: Path, scale: str = "full",
+                      readme: Path | None = None) -> dict:
+    """Rewrite a run's results with one scale's failed build completed by a
+    resumed run (merge_resumed); the other scales stay as measured."""
+    report = json.loads((first_dir / "results.json").read_text())
+    resumed_report = json.loads((resumed_dir / "results.json").read_text())
+    resumed = next(x for x in resumed_report["scales"] if x["scale"] == scale)
+    index = next(i for i, x in enumerate(report["scales"]) if x["scale"] == scale)
+    report["scales"][index] = merge_resumed(
+        report["scales"][index], parse_run_results(json.loads(first_run_results.read_text())),
+        resumed, parse_run_results(json.loads(resumed_run_results.read_text())))
+    report["resumed_run"] = {"scale": scale, "command": resumed["command"], "started_at": resumed_report["started_at"],
+                             "finished_at": resumed_report.get("finished_at"),
+                             "git_commit": resumed_report["machine"]["git_commit"]}
+    write_report(report, out_dir, readme)
+    return report
 
 
 def default_settings(project_dir: Path, *, data_root: Path | None = None,

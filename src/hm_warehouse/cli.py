@@ -117,6 +117,22 @@ def _bench(args: argparse.Namespace) -> int:
     return 0 if all(s["returncode"] == 0 for s in report["scales"]) else 1
 
 
+def _bench_merge(args: argparse.Namespace) -> int:
+    from .bench import merge_resumed_run
+
+    project_dir = _project_dir(args)
+    if project_dir is None:
+        return 2
+    report = merge_resumed_run(
+        Path(args.first), Path(args.first_run_results), Path(args.resumed),
+        Path(args.resumed_run_results), Path(args.out), scale=args.scale,
+        readme=project_dir / "README.md" if args.readme else None)
+    merged = next(x for x in report["scales"] if x["scale"] == args.scale)
+    print(f"wrote {args.out}: {args.scale} exit {merged['returncode']}, "
+          f"{merged['wall_seconds']:.0f} s over both runs")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="hm-warehouse",
@@ -232,6 +248,28 @@ def build_parser() -> argparse.ArgumentParser:
                        help="keep each scale's scratch warehouse, target and logs")
     bench.add_argument("--project-dir", default=".", help="dbt project directory (default: .)")
     bench.set_defaults(func=_bench)
+
+    merge = sub.add_parser(
+        "bench-merge",
+        help="complete a bench run whose build failed with the run that resumed it",
+        description="Rewrite the results of a bench run (FIRST) in which one scale's build "
+        "failed, with the bench run that resumed that build in its kept warehouse "
+        "(`bench --warehouse ... --select ...`, RESUMED): each node counts its last run, "
+        "wall time is the sum of both runs, peak memory the larger. Needs both runs' "
+        "target/run_results.json (kept with --keep).",
+    )
+    merge.add_argument("--first", required=True, help="results directory of the first run")
+    merge.add_argument("--first-run-results", required=True,
+                       help="run_results.json of the first run's failed build")
+    merge.add_argument("--resumed", required=True, help="results directory of the resumed run")
+    merge.add_argument("--resumed-run-results", required=True,
+                       help="run_results.json of the resumed build")
+    merge.add_argument("--scale", default="full", help="the resumed scale (default: full)")
+    merge.add_argument("--out", required=True, help="where to write the merged results")
+    merge.add_argument("--readme", action="store_true",
+                       help="also rewrite README.md's benchmark summary section")
+    merge.add_argument("--project-dir", default=".", help="dbt project directory (default: .)")
+    merge.set_defaults(func=_bench_merge)
     return parser
 
 
