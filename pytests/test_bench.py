@@ -309,6 +309,7 @@ def test_loglog_slope() -> None:
 
 def _layered(name: str, transactions: int, secs: dict[str, float], peak_gib: float) -> dict:
     s = _scale(name, transactions, sum(secs.values()), peak_gib)
+    s["date"] = "2026-01-01"
     s["layers"] = {k: {"nodes": 1, "seconds": v, "span_seconds": v,
                        "peak_rss_bytes": int(peak_gib * 2**30)} for k, v in secs.items()}
     return s
@@ -486,3 +487,49 @@ def test_bench_on_tiny_data_records_every_field(tiny_data: Path, tmp_path: Path)
         assert section in md
     assert "| tiny | " in readme.read_text()
     assert not list((tmp_path / "scratch").iterdir())  # scratch removed
+
+
+def test_bench_merge_command_rewrites_the_run(tmp_path: Path) -> None:
+    """`hm-warehouse bench-merge`: the failed scale gets the resumed run's
+    nodes, the other scales stay as measured, README's section follows."""
+    from hm_warehouse.cli import main
+
+    def run_results(rows: list[tuple[str, str, float]]) -> dict:
+        return {"results": [{"unique_id": f"model.p.{name}", "status": status,
+                             "execution_time": secs} for name, status, secs in rows]}
+
+    small = _layered("small", 300_000, {"staging": 3.0, "candidates": 1.0}, 1.0)
+    full = {**_layered("full", 30_000_000, {"staging": 300.0, "candidates": 90.0}, 12.0),
+            "returncode": 1, "peers": {}}
+    machine = {"cores": 2, "cores_available": 2, "ram_bytes": 24 * 2**30, "platform": "Linux",
+               "python": "3.11", "dbt_core": "1.11", "dbt_duckdb": "1.11", "duckdb": "1.5"}
+    first = {"started_at": "2026-01-01T00:00:00+00:00",
+             "machine": {**machine, "git_commit": "a" * 40},
+             "settings": {"dbt_command": "build", "select": [], "threads": "2",
+                          "memory_limit": "9GB", "interval": 0.5}, "scales": [full, small]}
+    resumed = {**first, "machine": {**machine, "git_commit": "b" * 40},
+               "scales": [{**_layered("full", 30_000_000, {"candidates": 40.0}, 9.0),
+                           "command": "build --select cand_pairs+", "wall_seconds": 40.0}]}
+    for name, report, rows in (
+            ("first", first, [("stg_a", "success", 300.0), ("cand_pairs", "error", 90.0)]),
+            ("resumed", resumed, [("cand_pairs", "success", 40.0)])):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "results.json").write_text(json.dumps(report))
+        (tmp_path / f"{name}_run_results.json").write_text(json.dumps(run_results(rows)))
+    (tmp_path / "dbt_project.yml").write_text("name: p\n")
+    (tmp_path / "README.md").write_text(f"{README_BEGIN}\n{README_END}\n")
+    code = main(["bench-merge", "--first", str(tmp_path / "first"),
+                 "--first-run-results", str(tmp_path / "first_run_results.json"),
+                 "--resumed", str(tmp_path / "resumed"),
+                 "--resumed-run-results", str(tmp_path / "resumed_run_results.json"),
+                 "--out", str(tmp_path / "out"), "--readme", "--project-dir", str(tmp_path)])
+    assert code == 0
+    merged = json.loads((tmp_path / "out" / "results.json").read_text())
+    by_scale = {s["scale"]: s for s in merged["scales"]}
+    assert by_scale["small"] == small
+    assert by_scale["full"]["returncode"] == 0
+    assert by_scale["full"]["layers"]["candidates"]["seconds"] == 40.0
+    assert merged["resumed_run"]["git_commit"] == "b" * 40
+    assert "- resumed: the full build failed" in (tmp_path / "out" / "results.md").read_text()
+    assert "| full | 30,000,000 |" in (tmp_path / "README.md").read_text()
+    assert (tmp_path / "out" / "scaling.png").exists()
