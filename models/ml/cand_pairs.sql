@@ -110,10 +110,13 @@ pair_counts as (
     -- join below multiplies every recent purchase of every customer by all
     -- partners of the article (hundreds at full scale) and spilled more
     -- than the free disk
-    qualify row_number() over (
-        partition by weeks.week_index, weekly_pairs.article_id
-        order by sum(weekly_pairs.n_baskets) desc, weekly_pairs.paired_article_id
-    ) <= {{ var('pairs_per_article') }}
+    qualify
+        row_number() over (
+            partition by weeks.week_index, weekly_pairs.article_id
+            order by
+                sum(weekly_pairs.n_baskets) desc,
+                weekly_pairs.paired_article_id asc
+        ) <= {{ var('pairs_per_article') }}
 
 ),
 

@@ -41,7 +41,7 @@ overall_popular as (
     select
         article_id,
         row_number() over (
-            order by units_1w desc, units_4w desc, article_id
+            order by units_1w desc, units_4w desc, article_id asc
         ) as fill_order
     from {{ ref('feat_article_weekly') }}
     where as_of_week_index = 0
@@ -87,10 +87,11 @@ first_offer as (
     -- an article offered by several tiers keeps its first place
     select *
     from filled
-    qualify row_number() over (
-        partition by customer_id, article_id
-        order by tier, fill_order
-    ) = 1
+    qualify
+        row_number() over (
+            partition by customer_id, article_id
+            order by tier, fill_order
+        ) = 1
 
 ),
 
