@@ -240,7 +240,7 @@ def test_layer_of_follows_the_naming_rules() -> None:
         ("cand_union", "model"): "candidates", ("abt_predict", "model"): "abt",
         ("ml_ranker", "model"): "ranker", ("ml_ranker_scores", "model"): "ranker",
         ("ml_feature_importance", "model"): "ranker",
-        ("ml_submission_rows", "model"): "submission", ("submission_csv", "model"): "submission",
+        ("submission_rows", "model"): "submission", ("submission_csv", "model"): "submission",
         ("eval_strategies", "model"): "eval", ("not_null_x", "test"): "tests",
         ("cand_popular.k", "unit_test"): "tests", ("something_new", "model"): "other",
         ("dashboard", "exposure"): "other",

@@ -41,7 +41,7 @@ PATH_NODES = [
     "model.hm_warehouse.base_hm__transactions",
     "model.hm_warehouse.stg_hm__transactions",
     "model.hm_warehouse.fct_transactions",
-    "model.hm_warehouse.ml_submission_rows",
+    "model.hm_warehouse.submission_rows",
     MODEL,
 ]
 SCREENSHOT = REPO_ROOT / "artifacts" / "docs_lineage.png"

@@ -45,7 +45,7 @@ ranker as (
 
 submission_rows as (
 
-    select * from {{ ref('ml_submission_rows') }}
+    select * from {{ ref('submission_rows') }}
 
 ),
 

@@ -4,7 +4,7 @@ with
 
 submission_rows as (
 
-    select * from {{ ref('ml_submission_rows') }}
+    select * from {{ ref('submission_rows') }}
 
 ),
 

@@ -221,7 +221,7 @@ LAYER_PREFIXES = (
     ("feat_", "features"),
     ("cand_als", "als"), ("cand_", "candidates"), ("abt_", "abt"),
     ("ml_ranker", "ranker"), ("ml_feature_importance", "ranker"),
-    ("ml_submission", "submission"), ("submission", "submission"),
+    ("submission", "submission"),
     ("eval_", "eval"),
 )
 OK_STATUSES = frozenset({"success", "pass"})

@@ -1,5 +1,5 @@
 {#- Every customer of sample_submission.csv gets exactly var('submission_n')
-    articles in ml_submission_rows (the popular fill never runs dry). Returns
+    articles in submission_rows (the popular fill never runs dry). Returns
     the customers with another count, and those with none. -#}
 with
 
@@ -14,7 +14,7 @@ counted as (
     select
         customer_id,
         count(*) as n_articles
-    from {{ ref('ml_submission_rows') }}
+    from {{ ref('submission_rows') }}
     group by customer_id
 
 )
