@@ -241,6 +241,7 @@ def test_layer_of_follows_the_naming_rules() -> None:
         ("ml_ranker", "model"): "ranker", ("ml_ranker_scores", "model"): "ranker",
         ("ml_feature_importance", "model"): "ranker",
         ("submission_rows", "model"): "submission", ("submission_csv", "model"): "submission",
+        ("ml_submission_rows", "model"): "submission",  # its name in the recorded runs
         ("eval_strategies", "model"): "eval", ("not_null_x", "test"): "tests",
         ("cand_popular.k", "unit_test"): "tests", ("something_new", "model"): "other",
         ("dashboard", "exposure"): "other",

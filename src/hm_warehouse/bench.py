@@ -221,7 +221,8 @@ LAYER_PREFIXES = (
     ("feat_", "features"),
     ("cand_als", "als"), ("cand_", "candidates"), ("abt_", "abt"),
     ("ml_ranker", "ranker"), ("ml_feature_importance", "ranker"),
-    ("submission", "submission"),
+    # ml_submission_rows: the submission fill's name in runs recorded before 2026-11-23
+    ("ml_submission", "submission"), ("submission", "submission"),
     ("eval_", "eval"),
 )
 OK_STATUSES = frozenset({"success", "pass"})
@@ -612,12 +613,23 @@ def bench_scale(scale: str, settings: BenchSettings,
 
 # ------------------------------------------------------------------- ratios
 
+def _measured(scales: Sequence[dict]) -> list[dict]:
+    """Scales with input rows, smaller first; failed builds included (their
+    complete layers count)."""
+    return sorted((s for s in scales if s["input_rows"]["transactions_train"]),
+                  key=lambda s: s["input_rows"]["transactions_train"])
+
+
+def _ok(scales: Sequence[dict]) -> list[dict]:
+    """The measured scales whose build succeeded."""
+    return [s for s in _measured(scales) if s["returncode"] == 0]
+
+
 def scale_ratios(scales: Sequence[dict]) -> list[dict]:
     """For each pair of scales of the run (larger input / smaller input): the
     ratios of rows, wall time and peak memory, and wall-time ratio / row
     ratio (1 = linear; below 1 = fixed costs dominate the smaller scale)."""
-    ok = [s for s in scales if s["returncode"] == 0 and s["input_rows"]["transactions_train"]]
-    ok.sort(key=lambda s: s["input_rows"]["transactions_train"])
+    ok = _ok(scales)
     pairs = []
     for i, small in enumerate(ok):
         for large in ok[i + 1:]:
@@ -751,11 +763,6 @@ TARGET_PEAK_RSS_BYTES = 16 * 2**30
 TARGET_STAGING_VS_SCAN = 2.0
 
 
-def _ok(scales: Sequence[dict]) -> list[dict]:
-    ok = [s for s in scales if s["returncode"] == 0 and s["input_rows"]["transactions_train"]]
-    return sorted(ok, key=lambda s: s["input_rows"]["transactions_train"])
-
-
 def loglog_slope(xs: Sequence[float], ys: Sequence[float]) -> float | None:
     """Least-squares slope of log(y) on log(x): 1 = linear growth, 2 =
     quadratic, below 1 = fixed costs still weigh. None with < 2 points."""
@@ -772,10 +779,6 @@ def loglog_slope(xs: Sequence[float], ys: Sequence[float]) -> float | None:
     return round(sum((p[0] - mx) * (p[1] - my) for p in points) / sxx, 3)
 
 
-def _measured(scales: Sequence[dict]) -> list[dict]:
-    """Scales with input rows, failed builds included (their complete layers count)."""
-    return sorted((s for s in scales if s["input_rows"]["transactions_train"]),
-                  key=lambda s: s["input_rows"]["transactions_train"])
 
 
 def _layer_figure(scale: dict, layer: str, key: str) -> float | None:
@@ -920,6 +923,16 @@ def _targets_table(scales: Sequence[dict]) -> list[str]:
     return lines
 
 
+def _sections(scales: Sequence[dict]) -> list[tuple[str, list[str]]]:
+    """The tables results.md and README's summary share, the empty ones left out."""
+    parts = (("Targets at full scale", _targets_table(scales)),
+             ("Per layer", _layers_table(scales)),
+             ("Peers: raw scan and pandas notebook (same files, same run)",
+              _peers_table(scales)),
+             ("MAP@12 per scale (eval_strategies, all customers)", _eval_table(scales)))
+    return [(title, part) for title, part in parts if part]
+
+
 def render_summary(report: dict, chart: str | None = None) -> str:
     """The compact summary of a run: README's benchmark section."""
     scales = report["scales"]
@@ -932,12 +945,8 @@ def render_summary(report: dict, chart: str | None = None) -> str:
         lines.append(f"| {s['scale']} | {s['input_rows']['transactions_train']:,} | "
                      f"{_seconds(s['wall_seconds'])} | {_gb(s['peak_rss_bytes'])} | "
                      f"{_gb(s['warehouse_bytes'])} | {result} |")
-    for title, part in (("Targets", _targets_table(scales)),
-                        ("Per layer", _layers_table(scales)),
-                        ("Peers (same files, same run)", _peers_table(scales)),
-                        ("MAP@12 per scale", _eval_table(scales))):
-        if part:
-            lines += ["", f"**{title}**", "", *part]
+    for title, part in _sections(scales):
+        lines += ["", f"**{title}**", "", *part]
     if chart:
         lines += ["", f"![time and memory per layer against transactions]({chart})"]
     commit = (report["machine"]["git_commit"] or "unknown")[:12]
@@ -1041,14 +1050,8 @@ def render_markdown(report: dict) -> str:
             "below 1: fixed costs (dbt start-up and parsing, small models, tests) weigh",
             "on the smaller scale; above 1: something grows faster than the data.",
         ]
-    for title, part in (("Targets at full scale", _targets_table(report["scales"])),
-                        ("Per layer", _layers_table(report["scales"])),
-                        ("Peers: raw scan and pandas notebook (same files, same run)",
-                         _peers_table(report["scales"])),
-                        ("MAP@12 per scale (eval_strategies, all customers)",
-                         _eval_table(report["scales"]))):
-        if part:
-            lines += ["", f"## {title}", "", *part]
+    for title, part in _sections(report["scales"]):
+        lines += ["", f"## {title}", "", *part]
     if report.get("chart"):
         lines += ["", f"![time and memory per layer]({report['chart']})"]
     for s in report["scales"]:
@@ -1131,9 +1134,12 @@ def merge_resumed_run(first_dir: Path, first_run_results: Path, resumed_dir: Pat
     report["scales"][index] = merge_resumed(
         report["scales"][index], parse_run_results(json.loads(first_run_results.read_text())),
         resumed, parse_run_results(json.loads(resumed_run_results.read_text())))
-    report["resumed_run"] = {"scale": scale, "command": resumed["command"], "started_at": resumed_report["started_at"],
-                             "finished_at": resumed_report.get("finished_at"),
-                             "git_commit": resumed_report["machine"]["git_commit"]}
+    report["resumed_run"] = {
+        "scale": scale, "command": resumed["command"],
+        "started_at": resumed_report["started_at"],
+        "finished_at": resumed_report.get("finished_at"),
+        "git_commit": resumed_report["machine"]["git_commit"],
+    }
     write_report(report, out_dir, readme)
     return report
 
