@@ -97,15 +97,10 @@ first_offer as (
 
 ranked as (
 
-    select
-        customer_id,
-        article_id,
-        tier,
-        row_number() over (
-            partition by customer_id
-            order by tier, fill_order, article_id
-        ) as prediction_rank
-    from first_offer
+    {{ hm_top_k_per_group(
+        'first_offer', 'customer_id', 'tier, fill_order, article_id',
+        var('submission_n'), 'prediction_rank'
+    ) }}
 
 ),
 
@@ -127,7 +122,6 @@ final as (
         prediction_rank
 
     from ranked
-    where prediction_rank <= {{ var('submission_n') }}
 
 )
 
