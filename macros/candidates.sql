@@ -48,8 +48,8 @@
             else 'rank_' ~ source -%}
         {%- for n in list_lengths -%}
             {%- do columns.append(
-                'sum(case when ' ~ rank ~ ' <= ' ~ n
-                ~ ' then 1 else 0 end) as ' ~ source ~ '_' ~ n
+                'cast(sum(case when ' ~ rank ~ ' <= ' ~ n
+                ~ ' then 1 else 0 end) as bigint) as ' ~ source ~ '_' ~ n
             ) -%}
         {%- endfor -%}
     {%- endfor -%}

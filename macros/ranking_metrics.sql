@@ -59,7 +59,7 @@
                 case when is_hit = 1
                     then hits_so_far * 1.0 / prediction_rank else 0 end
             ) as precision_sum,
-            sum(is_hit) as n_hits
+            cast(sum(is_hit) as bigint) as n_hits
         from hits
         group by strategy, customer_id, week_index
     )

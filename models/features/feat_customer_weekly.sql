@@ -102,12 +102,17 @@ activity as (
         customer_id,
         max(transaction_date) as last_purchase_date,
         count(*) as n_units,
-        sum(case when week_index >= as_of_week_index - 1 then 1 else 0 end)
-            as n_units_1w,
-        sum(case when week_index >= as_of_week_index - 4 then 1 else 0 end)
-            as n_units_4w,
-        sum(case when week_index >= as_of_week_index - 12 then 1 else 0 end)
-            as n_units_12w,
+        -- bigint, not the HUGEINT of sum(): see feat_article_weekly
+        {% for k in [1, 4, 12] %}
+        cast(
+            sum(
+                case
+                    when week_index >= as_of_week_index - {{ k }} then 1 else 0
+                end
+            )
+            as bigint
+        ) as n_units_{{ k }}w,
+        {% endfor %}
         count(distinct week_index) as n_active_weeks,
         count(distinct article_id) as n_distinct_articles,
         sum(price) as spend,
