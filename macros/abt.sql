@@ -51,6 +51,61 @@ labels as (
 
 ),
 
+-- the split's candidates with their label, before any feature is joined:
+-- the training sample is drawn on these narrow rows, so the wide joins
+-- below only see the rows that are kept
+labelled as (
+
+    select
+        candidates.*,
+        customer_weeks.ml_split,
+        customer_weeks.age_bucket,
+        case when labels.article_id is not null then 1 else 0 end as label
+    from customer_weeks
+    inner join candidates
+        on customer_weeks.customer_id = candidates.customer_id
+        and customer_weeks.week_index = candidates.week_index
+    left join labels
+        on candidates.customer_id = labels.customer_id
+        and candidates.article_id = labels.article_id
+        and candidates.week_index = labels.week_index
+
+),
+{% if negatives_per_query is not none %}
+
+sampled as (
+
+    -- training rows: queries with at least one bought candidate, all their
+    -- positives and a deterministic sample of their negatives
+    select
+        labelled.*,
+        max(label) over (
+            partition by customer_id, week_index
+        ) as query_has_positive,
+        row_number() over (
+            partition by customer_id, week_index, label
+            order by {{ dbt.hash(dbt.concat(['customer_id', 'article_id'])) }}
+        ) as row_in_label
+    from labelled
+
+),
+
+kept as (
+
+    select * from sampled
+    where query_has_positive = 1
+        and (label = 1 or row_in_label <= {{ negatives_per_query }})
+
+),
+{% else %}
+
+kept as (
+
+    select * from labelled
+
+),
+{% endif %}
+
 final as (
 
     select
@@ -58,7 +113,7 @@ final as (
         candidates.customer_id,
         candidates.week_index,
         candidates.article_id,
-        customer_weeks.ml_split,
+        candidates.ml_split,
 
         ---------- candidate sources
         {% for source in hm_candidate_sources() %}
@@ -147,12 +202,9 @@ final as (
         ) }} as department_affinity,
 
         ---------- label
-        case when labels.article_id is not null then 1 else 0 end as label
+        candidates.label
 
-    from customer_weeks
-    inner join candidates
-        on customer_weeks.customer_id = candidates.customer_id
-        and customer_weeks.week_index = candidates.week_index
+    from kept as candidates
     left join customer_features
         on candidates.customer_id = customer_features.customer_id
         and candidates.week_index = customer_features.as_of_week_index
@@ -165,46 +217,12 @@ final as (
         and candidates.week_index = customer_article.as_of_week_index
     left join age_popularity
         on candidates.article_id = age_popularity.article_id
-        and customer_weeks.age_bucket = age_popularity.age_bucket
+        and candidates.age_bucket = age_popularity.age_bucket
         and candidates.week_index = age_popularity.as_of_week_index
-    left join labels
-        on candidates.customer_id = labels.customer_id
-        and candidates.article_id = labels.article_id
-        and candidates.week_index = labels.week_index
-
-){% if negatives_per_query is not none %},
-
-sampled as (
-
-    -- training rows: queries with at least one bought candidate, all their
-    -- positives and a deterministic sample of their negatives
-    select
-        final.*,
-        max(label) over (
-            partition by customer_id, week_index
-        ) as query_has_positive,
-        row_number() over (
-            partition by customer_id, week_index, label
-            order by {{ dbt.hash(dbt.concat(['customer_id', 'article_id'])) }}
-        ) as row_in_label
-    from final
-
-),
-
-final_sampled as (
-
-    select * from sampled
-    where query_has_positive = 1
-        and (label = 1 or row_in_label <= {{ negatives_per_query }})
 
 )
 
-select * {{ hm_select_except(['query_has_positive', 'row_in_label']) }}
-from final_sampled
-{% else %}
-
 select * from final
-{% endif %}
 {%- endmacro %}
 
 
