@@ -16,6 +16,7 @@ from hm_warehouse.ranker import (
     rank_scores,
     refit_ranker,
     score_batches,
+    top_k_relation,
     top_k_stream,
     train_ranker,
 )
@@ -114,6 +115,30 @@ def test_ranker_learns_signal_and_scores_in_batches():
     final = refit_ranker(pd.concat([train, valid]), RankerParams(min_child_samples=5), best,
                          features)
     assert final.num_trees() == best
+
+
+def test_top_k_relation_in_hash_parts_equals_ranking_everything():
+    """Scoring a DuckDB relation one hash part of the customers at a time
+    (several parts, tiny batches, rows in no order) gives each customer-week
+    the same top k as ranking all scores at once."""
+    duckdb = pytest.importorskip("duckdb")
+    train, valid = _abt(), _abt(60, seed=2)
+    booster, _, features = train_ranker(train, valid, RankerParams(n_estimators=10,
+                                                                   min_child_samples=5))
+    expected = rank_scores(pd.concat(score_batches(
+        booster, [pa.RecordBatch.from_pandas(valid)], features)), k=3)
+    con = duckdb.connect()
+    con.register("candidates", valid.sample(frac=1.0, random_state=1))
+    relation = con.sql("select * from candidates")
+    for partition_rows, batch_rows in [(10_000, 100_000), (50, 7)]:
+        got = pd.concat(top_k_relation(booster, relation, features, 3, batch_rows,
+                                       partition_rows))
+        order = ["week_index", "customer_id", "rank"]
+        pd.testing.assert_frame_equal(
+            got.sort_values(order).reset_index(drop=True)[expected.columns],
+            expected.sort_values(order).reset_index(drop=True),
+            check_dtype=False,
+        )
 
 
 def test_ranker_trains_from_sorted_arrow_as_from_unsorted_pandas():

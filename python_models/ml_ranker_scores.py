@@ -1,22 +1,25 @@
 """Ranker scores of the validation and prediction weeks' candidates: each
 customer-week's best `ranker_keep_top` with their rank. Candidates stream
 through LightGBM in batches sorted by customer (hm_warehouse.ranker.
-top_k_stream), so memory holds one batch plus the kept rows at full scale."""
+top_k_stream), a hash part of the customers at a time (hm_warehouse.ranker.
+top_k_relation), so memory holds one part's sort, one batch and the kept
+rows at full scale."""
 
 import lightgbm as lgb
 import pandas as pd
 
-from hm_warehouse.ranker import top_k_stream
+from hm_warehouse.ranker import top_k_relation
 
 
 def model(dbt, session):
     batch_rows = int(dbt.config.get("ranker_score_batch_rows"))
+    partition_rows = int(dbt.config.get("ranker_score_partition_rows"))
     keep = int(dbt.config.get("ranker_keep_top"))
     abts = {"valid": dbt.ref("abt_valid"), "predict": dbt.ref("abt_predict")}
     frames = []
     for row in dbt.ref("ml_ranker").df().itertuples():
         booster = lgb.Booster(model_str=row.booster)
-        reader = abts[row.scores_split].order("week_index, customer_id").arrow(batch_rows)
-        for top in top_k_stream(booster, reader, row.features.split(","), keep):
+        for top in top_k_relation(booster, abts[row.scores_split], row.features.split(","),
+                                  keep, batch_rows, partition_rows):
             frames.append(top.assign(ml_split=row.scores_split))
     return pd.concat(frames, ignore_index=True)

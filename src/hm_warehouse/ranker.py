@@ -10,6 +10,7 @@ over record batches so memory stays bounded.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+import math
 from dataclasses import dataclass
 
 import lightgbm as lgb
@@ -198,3 +199,24 @@ def top_k_stream(booster: lgb.Booster, batches: Iterable, features: list[str],
             yield rank_scores(done, k)
     if carry is not None and not carry.empty:
         yield rank_scores(carry, k)
+
+
+def top_k_relation(booster: lgb.Booster, relation, features: list[str], k: int,
+                   batch_rows: int, partition_rows: int) -> Iterator[pd.DataFrame]:
+    """Each customer-week's top k of a DuckDB relation of candidates.
+
+    top_k_stream needs the rows sorted by customer-week; sorting every
+    candidate of the prediction week at once (90M rows at full scale) is a
+    sort of tens of GB. So the rows are split into ceil(rows / partition_rows)
+    parts by a hash of customer_id (a customer-week lies in exactly one part)
+    and each part is sorted and streamed on its own. Only the key and
+    feature columns are read."""
+    n_rows = relation.count("*").fetchall()[0][0]
+    n_parts = max(1, math.ceil(n_rows / partition_rows))
+    columns = relation.project(", ".join([*KEYS, *features]))
+    for part in range(n_parts):
+        rows = columns if n_parts == 1 else columns.filter(
+            f"hash(customer_id) % {n_parts} = {part}")
+        reader = rows.order("week_index, customer_id").arrow(batch_rows)
+        yield from top_k_stream(booster, reader, features, k)
+
