@@ -491,8 +491,10 @@ def test_bench_on_tiny_data_records_every_field(tiny_data: Path, tmp_path: Path)
 
 
 def test_bench_merge_command_rewrites_the_run(tmp_path: Path) -> None:
-    """`hm-warehouse bench-merge`: the failed scale gets the resumed run's
-    nodes, the other scales stay as measured, README's section follows."""
+    """`hm-warehouse bench-merge`: the failed scale gets the resumed runs'
+    nodes (a chain of two: the first resumed run fails again, the second
+    completes it), the other scales stay as measured, README's section
+    follows."""
     from hm_warehouse.cli import main
 
     def run_results(rows: list[tuple[str, str, float]]) -> dict:
@@ -510,10 +512,16 @@ def test_bench_merge_command_rewrites_the_run(tmp_path: Path) -> None:
                           "memory_limit": "9GB", "interval": 0.5}, "scales": [full, small]}
     resumed = {**first, "machine": {**machine, "git_commit": "b" * 40},
                "scales": [{**_layered("full", 30_000_000, {"candidates": 40.0}, 9.0),
-                           "command": "build --select cand_pairs+", "wall_seconds": 40.0}]}
+                           "command": "build --select cand_pairs+", "wall_seconds": 40.0,
+                           "returncode": 1}]}
+    again = {**first, "machine": {**machine, "git_commit": "c" * 40},
+             "scales": [{**_layered("full", 30_000_000, {"candidates": 25.0}, 10.0),
+                         "command": "build --select cand_union+", "wall_seconds": 25.0}]}
     for name, report, rows in (
             ("first", first, [("stg_a", "success", 300.0), ("cand_pairs", "error", 90.0)]),
-            ("resumed", resumed, [("cand_pairs", "success", 40.0)])):
+            ("resumed", resumed, [("cand_pairs", "success", 15.0),
+                                  ("cand_union", "error", 25.0)]),
+            ("again", again, [("cand_union", "success", 25.0)])):
         (tmp_path / name).mkdir()
         (tmp_path / name / "results.json").write_text(json.dumps(report))
         (tmp_path / f"{name}_run_results.json").write_text(json.dumps(run_results(rows)))
@@ -523,14 +531,23 @@ def test_bench_merge_command_rewrites_the_run(tmp_path: Path) -> None:
                  "--first-run-results", str(tmp_path / "first_run_results.json"),
                  "--resumed", str(tmp_path / "resumed"),
                  "--resumed-run-results", str(tmp_path / "resumed_run_results.json"),
+                 "--resumed", str(tmp_path / "again"),
+                 "--resumed-run-results", str(tmp_path / "again_run_results.json"),
                  "--out", str(tmp_path / "out"), "--readme", "--project-dir", str(tmp_path)])
     assert code == 0
     merged = json.loads((tmp_path / "out" / "results.json").read_text())
     by_scale = {s["scale"]: s for s in merged["scales"]}
     assert by_scale["small"] == small
     assert by_scale["full"]["returncode"] == 0
-    assert by_scale["full"]["layers"]["candidates"]["seconds"] == 40.0
-    assert merged["resumed_run"]["git_commit"] == "b" * 40
-    assert "- resumed: the full build failed" in (tmp_path / "out" / "results.md").read_text()
+    assert by_scale["full"]["layers"]["candidates"]["seconds"] == 15.0 + 25.0
+    assert by_scale["full"]["wall_seconds"] == full["wall_seconds"] + 40.0 + 25.0
+    assert [r["git_commit"] for r in merged["resumed_runs"]] == ["b" * 40, "c" * 40]
+    resumed_info = by_scale["full"]["resumed"]
+    assert resumed_info["first_run"]["returncode"] == 1
+    assert [r["command"] for r in resumed_info["earlier_resumed_runs"]] == [
+        "build --select cand_pairs+"]
+    assert resumed_info["resumed_run"]["command"] == "build --select cand_union+"
+    md = (tmp_path / "out" / "results.md").read_text()
+    assert md.count("- resumed: the full build failed") == 2
     assert "| full | 30,000,000 |" in (tmp_path / "README.md").read_text()
     assert (tmp_path / "out" / "scaling.png").exists()

@@ -305,8 +305,13 @@ def merge_resumed(original: dict, original_nodes: Sequence[NodeTiming], resumed:
         "layers": layers,
         "eval": resumed.get("eval") or original.get("eval"),
         "resumed": {
-            "first_run": {k: original.get(k) for k in (
-                "returncode", "wall_seconds", "peak_rss_bytes", "output_tail")},
+            # a chain of resumed runs keeps the first run and every resumed one
+            "first_run": original["resumed"]["first_run"] if "resumed" in original else {
+                k: original.get(k) for k in (
+                    "returncode", "wall_seconds", "peak_rss_bytes", "output_tail")},
+            "earlier_resumed_runs": [
+                *original.get("resumed", {}).get("earlier_resumed_runs", []),
+                *([original["resumed"]["resumed_run"]] if "resumed" in original else [])],
             "resumed_run": {k: resumed.get(k) for k in (
                 "command", "returncode", "wall_seconds", "peak_rss_bytes", "output_tail")},
             "rebuilt_nodes": len(rebuilt),
@@ -699,12 +704,11 @@ def _header(report: dict) -> list[str]:
              s.get("resumed_warehouse") for s in report["scales"]) else "a fresh DuckDB file")
          + "; "
          f"dbt threads {settings['threads']}, DuckDB memory_limit {settings['memory_limit']}"),
-        *([(f"- resumed: the {report['resumed_run']['scale']} build failed and "
-           f"`dbt {report['resumed_run']['command']}` resumed it in its kept warehouse "
-           f"({report['resumed_run']['started_at']}, git "
-           f"{(report['resumed_run']['git_commit'] or 'unknown')[:12]}); that scale's figures "
-           "add both runs: wall time summed, peak memory the larger, each node's last run")]
-          if report.get("resumed_run") else []),
+        *[(f"- resumed: the {run['scale']} build failed and "
+           f"`dbt {run['command']}` resumed it in its kept warehouse "
+           f"({run['started_at']}, git {(run['git_commit'] or 'unknown')[:12]}); that "
+           "scale's figures add the runs: wall time summed, peak memory the largest, each "
+           "node's last run") for run in resumed_runs(report)],
         (f"- peak memory: summed VmRSS of the dbt process tree, sampled every "
          f"{settings['interval']} s (or the kernel's peak of its largest process, if higher)"),
     ]
@@ -1122,24 +1126,42 @@ def write_report(report: dict, out_dir: Path, readme: Path | None = None) -> Non
         update_readme(readme, render_summary(report, chart))
 
 
-def merge_resumed_run(first_dir: Path, first_run_results: Path, resumed_dir: Path,
-                      resumed_run_results: Path, out_dir: Path, scale: str = "full",
-                      readme: Path | None = None) -> dict:
-    """Rewrite a run's results with one scale's failed build completed by a
-    resumed run (merge_resumed); the other scales stay as measured."""
+def resumed_runs(report: dict) -> list[dict]:
+    """The runs that resumed a failed build of the report, oldest first
+    (reports merged before chains were possible have one `resumed_run`)."""
+    if report.get("resumed_runs"):
+        return list(report["resumed_runs"])
+    return [report["resumed_run"]] if report.get("resumed_run") else []
+
+
+def merge_resumed_run(first_dir: Path, first_run_results: Path,
+                      resumed: Sequence[tuple[Path, Path]], out_dir: Path,
+                      scale: str = "full", readme: Path | None = None) -> dict:
+    """Rewrite a run's results with one scale's failed build completed by
+    one or more resumed runs, in order (results directory, run_results.json
+    each; merge_resumed folds them in one at a time, each node counting its
+    last run); the other scales stay as measured."""
     report = json.loads((first_dir / "results.json").read_text())
-    resumed_report = json.loads((resumed_dir / "results.json").read_text())
-    resumed = next(x for x in resumed_report["scales"] if x["scale"] == scale)
     index = next(i for i, x in enumerate(report["scales"]) if x["scale"] == scale)
-    report["scales"][index] = merge_resumed(
-        report["scales"][index], parse_run_results(json.loads(first_run_results.read_text())),
-        resumed, parse_run_results(json.loads(resumed_run_results.read_text())))
-    report["resumed_run"] = {
-        "scale": scale, "command": resumed["command"],
-        "started_at": resumed_report["started_at"],
-        "finished_at": resumed_report.get("finished_at"),
-        "git_commit": resumed_report["machine"]["git_commit"],
-    }
+    merged = report["scales"][index]
+    nodes = parse_run_results(json.loads(first_run_results.read_text()))
+    runs = resumed_runs(report)
+    for resumed_dir, resumed_run_results in resumed:
+        resumed_report = json.loads((resumed_dir / "results.json").read_text())
+        run = next(x for x in resumed_report["scales"] if x["scale"] == scale)
+        run_nodes = parse_run_results(json.loads(resumed_run_results.read_text()))
+        merged = merge_resumed(merged, nodes, run, run_nodes)
+        rebuilt = {n.unique_id for n in run_nodes}
+        nodes = [n for n in nodes if n.unique_id not in rebuilt] + list(run_nodes)
+        runs.append({
+            "scale": scale, "command": run["command"],
+            "started_at": resumed_report["started_at"],
+            "finished_at": resumed_report.get("finished_at"),
+            "git_commit": resumed_report["machine"]["git_commit"],
+        })
+    report["scales"][index] = merged
+    report.pop("resumed_run", None)
+    report["resumed_runs"] = runs
     write_report(report, out_dir, readme)
     return report
 

@@ -123,13 +123,18 @@ def _bench_merge(args: argparse.Namespace) -> int:
     project_dir = _project_dir(args)
     if project_dir is None:
         return 2
+    if len(args.resumed) != len(args.resumed_run_results):
+        print("bench-merge: give one --resumed-run-results per --resumed, in the same order",
+              file=sys.stderr)
+        return 2
     report = merge_resumed_run(
-        Path(args.first), Path(args.first_run_results), Path(args.resumed),
-        Path(args.resumed_run_results), Path(args.out), scale=args.scale,
+        Path(args.first), Path(args.first_run_results),
+        [(Path(d), Path(r)) for d, r in zip(args.resumed, args.resumed_run_results)],
+        Path(args.out), scale=args.scale,
         readme=project_dir / "README.md" if args.readme else None)
     merged = next(x for x in report["scales"] if x["scale"] == args.scale)
     print(f"wrote {args.out}: {args.scale} exit {merged['returncode']}, "
-          f"{merged['wall_seconds']:.0f} s over both runs")
+          f"{merged['wall_seconds']:.0f} s over {len(args.resumed) + 1} runs")
     return 0
 
 
@@ -261,9 +266,12 @@ def build_parser() -> argparse.ArgumentParser:
     merge.add_argument("--first", required=True, help="results directory of the first run")
     merge.add_argument("--first-run-results", required=True,
                        help="run_results.json of the first run's failed build")
-    merge.add_argument("--resumed", required=True, help="results directory of the resumed run")
-    merge.add_argument("--resumed-run-results", required=True,
-                       help="run_results.json of the resumed build")
+    merge.add_argument("--resumed", required=True, action="append",
+                       help="results directory of a resumed run (repeat for a chain of "
+                       "resumed runs, oldest first)")
+    merge.add_argument("--resumed-run-results", required=True, action="append",
+                       help="run_results.json of that resumed build (one per --resumed, "
+                       "same order)")
     merge.add_argument("--scale", default="full", help="the resumed scale (default: full)")
     merge.add_argument("--out", required=True, help="where to write the merged results")
     merge.add_argument("--readme", action="store_true",
