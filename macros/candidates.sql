@@ -74,13 +74,13 @@
 {%- endmacro %}
 
 
-{#- cand_union: the number of sources that proposed the row's article (an
-    aggregate over the unioned candidate rows of one article). -#}
-{% macro hm_source_count(sources) -%}
+{#- cand_union: the number of sources that proposed the row's article,
+    from its per-source rank columns <prefix><source> (null: not proposed). -#}
+{% macro hm_source_count(sources, prefix='rank_') -%}
     {%- set terms = [] -%}
     {%- for source in sources -%}
         {%- do terms.append(
-            "max(case when source = '" ~ source ~ "' then 1 else 0 end)"
+            "case when " ~ prefix ~ source ~ " is not null then 1 else 0 end"
         ) -%}
     {%- endfor -%}
     ({{ terms | join('\n        + ') }})
