@@ -1,5 +1,8 @@
 """Candidate source "als": implicit ALS trained per target week on the weeks
-before it; its top N per customer and score (see hm_warehouse.als)."""
+before it; its top N per customer and score (see hm_warehouse.als). Inputs
+and output are Arrow tables: no pandas copy of transactions or candidates."""
+
+import pyarrow.compute as pc
 
 from hm_warehouse.als import AlsParams, als_candidates
 
@@ -17,8 +20,10 @@ def model(dbt, session):
         seed=int(dbt.config.get("seed")),
     )
     prediction_start = dbt.config.get("prediction_week_start")
-    targets = dbt.ref("abt_customer_weeks").project("customer_id, week_index").df()
-    first_week = int(targets["week_index"].min()) - params.history_weeks
+    targets = dbt.ref("abt_customer_weeks").project("customer_id, week_index").arrow()
+    if hasattr(targets, "read_all"):
+        targets = targets.read_all()
+    first_week = pc.min(targets.column("week_index")).as_py() - params.history_weeks
     transactions = (
         dbt.ref("fct_transactions")
         .filter(f"week_index >= {first_week}")

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import scipy.sparse as sp
 from threadpoolctl import threadpool_limits
 
@@ -86,8 +87,29 @@ def recommend(model, matrix: sp.csr_matrix, rows: np.ndarray, n: int,
     return row, np.concatenate(out_items), np.concatenate(out_scores), rank
 
 
-def als_candidates(transactions: pa.Table, targets: pd.DataFrame, params: AlsParams) -> pd.DataFrame:
-    """ALS candidates for every (customer_id, week_index) of `targets`.
+SCHEMA = pa.schema([("customer_id", pa.string()), ("week_index", pa.int32()),
+                    ("article_id", pa.string()), ("source", pa.string()),
+                    ("score", pa.float64()), ("source_rank", pa.int64())])
+
+
+def _sorted_codes(column: pa.ChunkedArray | pa.Array) -> tuple[np.ndarray, pa.Array]:
+    """Integer codes of a string column and its values, codes in the sort
+    order of the values (so results do not depend on row order). Encoded in
+    Arrow: no Python string per row."""
+    if isinstance(column, pa.ChunkedArray):
+        column = column.combine_chunks()
+    encoded = column.cast(pa.string()).dictionary_encode()
+    order = pc.sort_indices(encoded.dictionary).to_numpy()
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    return rank[encoded.indices.to_numpy()], encoded.dictionary.take(pa.array(order))
+
+
+def als_candidates(transactions: pa.Table, targets: pd.DataFrame | pa.Table,
+                   params: AlsParams) -> pa.Table:
+    """ALS candidates for every (customer_id, week_index) of `targets`, as
+    an Arrow table (customer_id, week_index, article_id, source, score,
+    source_rank): the weeks' candidates are never a pandas frame.
 
     `transactions` has customer_id, article_id, week_index and days_before_
     prediction_week (int: days from the purchase to the prediction week's
@@ -95,35 +117,46 @@ def als_candidates(transactions: pa.Table, targets: pd.DataFrame, params: AlsPar
     Only articles sold in the `recent_weeks` before the week are recommended
     (what sold long ago is rarely on sale any more, and it keeps scoring cheap).
     """
-    tx = transactions.to_pandas()
-    frames = []
-    for week in sorted(targets["week_index"].unique()):
-        window = tx[(tx["week_index"] < week) & (tx["week_index"] >= week - params.history_weeks)]
-        if window.empty:
+    if isinstance(targets, pd.DataFrame):
+        targets = pa.Table.from_pandas(targets[["customer_id", "week_index"]],
+                                       preserve_index=False)
+    # customer ids of the transactions and of the targets share one code space
+    n_tx = transactions.num_rows
+    all_customers = pa.concat_arrays([
+        table.column("customer_id").combine_chunks().cast(pa.string())
+        for table in (transactions, targets)])
+    customer_codes, customer_ids = _sorted_codes(all_customers)
+    tx_customer, target_customer = customer_codes[:n_tx], customer_codes[n_tx:]
+    tx_article, article_ids = _sorted_codes(transactions.column("article_id"))
+    tx_week = transactions.column("week_index").to_numpy()
+    tx_days = transactions.column("days_before_prediction_week").to_numpy()
+    target_week = targets.column("week_index").to_numpy()
+    tables = []
+    for week in np.unique(target_week):
+        in_window = (tx_week < week) & (tx_week >= week - params.history_weeks)
+        if not in_window.any():
             continue
-        customers, c_idx = np.unique(window["customer_id"].to_numpy(), return_inverse=True)
-        articles, a_idx = np.unique(window["article_id"].to_numpy(), return_inverse=True)
+        customers, c_idx = np.unique(tx_customer[in_window], return_inverse=True)
+        articles, a_idx = np.unique(tx_article[in_window], return_inverse=True)
         # days before the target week start = days before prediction start - 7 * |week|
-        days = window["days_before_prediction_week"].to_numpy() + 7 * week
+        days = tx_days[in_window] + 7 * week
         matrix = interaction_matrix(c_idx, a_idx, days, params.decay_days,
                                     len(customers), len(articles))
         model = fit_als(matrix, params)
-        wanted = targets.loc[targets["week_index"] == week, "customer_id"].to_numpy()
+        wanted = target_customer[target_week == week]
         pos = np.searchsorted(customers, wanted)
         pos = np.minimum(pos, len(customers) - 1)
         known = np.unique(pos[customers[pos] == wanted])
-        fresh = np.unique(a_idx[window["week_index"].to_numpy() >= week - params.recent_weeks])
+        fresh = np.unique(a_idx[tx_week[in_window] >= week - params.recent_weeks])
         row, item, score, rank = recommend(model, matrix, known, params.n, items=fresh)
-        frames.append(pd.DataFrame({
-            "customer_id": customers[row],
-            "week_index": np.int32(week),
-            "article_id": articles[item],
-            "source": "als",
-            "score": score.astype(np.float64),
-            "source_rank": rank.astype(np.int64),
-        }))
-    if not frames:
-        return pd.DataFrame({"customer_id": pd.Series(dtype=str), "week_index": pd.Series(dtype="int32"),
-                             "article_id": pd.Series(dtype=str), "source": pd.Series(dtype=str),
-                             "score": pd.Series(dtype=float), "source_rank": pd.Series(dtype="int64")})
-    return pd.concat(frames, ignore_index=True)
+        tables.append(pa.table({
+            "customer_id": customer_ids.take(pa.array(customers[row])),
+            "week_index": pa.array(np.full(len(row), week, dtype=np.int32)),
+            "article_id": article_ids.take(pa.array(articles[item])),
+            "source": pa.array(np.full(len(row), "als", dtype=object), pa.string()),
+            "score": pa.array(score.astype(np.float64)),
+            "source_rank": pa.array(rank.astype(np.int64)),
+        }, schema=SCHEMA))
+    if not tables:
+        return SCHEMA.empty_table()
+    return pa.concat_tables(tables)
