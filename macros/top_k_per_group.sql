@@ -23,8 +23,11 @@
     aggregates only (no window sort, no joins). With top_n > 1 the runners-up
     come too, as favourite_<name>_<r> and favourite_<name>_<r>_share for
     r = 2 .. top_n (null when the group has fewer values), ranked by one
-    window sort (spillable, so it holds at full scale). -#}
-{% macro hm_favourites(relation, partition_by, attributes, top_n=1) -%}
+    window sort (spillable, so it holds at full scale). With `weight`, each
+    row of `relation` counts as that many rows (pre-aggregated input). -#}
+{% macro hm_favourites(
+    relation, partition_by, attributes, top_n=1, weight=none
+) -%}
     select
         {{ partition_by }},
         {% for name, column in attributes.items() %}
@@ -68,7 +71,11 @@
             '{{ name }}' as attribute_name,
             cast({{ column }} as {{ api.Column.translate_type('string') }})
                 as attribute_value,
+            {% if weight is none -%}
             count(*) as n_rows
+            {%- else -%}
+            cast(sum({{ weight }}) as bigint) as n_rows
+            {%- endif %}
         from {{ relation }}
         where {{ column }} is not null
         group by {{ partition_by }}, {{ column }}

@@ -3,6 +3,11 @@
     customers scored that week: the week's buyers for training and
     validation weeks (only they have labels), every customer for the
     prediction week. -#}
+{%- set group_columns = [
+    'ladieswear', 'divided', 'menswear', 'sport', 'baby_children',
+    'garment_upper_body', 'garment_lower_body', 'garment_full_body',
+    'underwear', 'swimwear', 'accessories', 'shoes'
+] %}
 with
 
 transactions as (
@@ -45,7 +50,8 @@ as_of_weeks as (
 
 population as (
 
-    -- the scored customers of each week, with their attributes
+    -- the scored customers of each week, with their attributes: every
+    -- customer for the prediction week, the week's buyers otherwise
     select
         customers.customer_id,
         customers.age,
@@ -58,29 +64,48 @@ population as (
         as_of_weeks.week_start_date as as_of_week_start_date
     from customers
     cross join as_of_weeks
-    left join customer_weeks
-        on customers.customer_id = customer_weeks.customer_id
-        and as_of_weeks.week_index = customer_weeks.week_index
     where
         as_of_weeks.ml_split = 'predict'
-        or customer_weeks.customer_id is not null
+        or exists (
+            select 1 as is_buyer
+            from customer_weeks
+            where
+                customer_weeks.customer_id = customers.customer_id
+                and customer_weeks.week_index = as_of_weeks.week_index
+        )
 
 ),
 
--- not materialized: read by activity and by each favourites branch, it is
--- every earlier purchase of every scored customer (the whole table for the
--- prediction week); stored once it spills tens of GB at full scale, streamed
--- into each aggregate it does not
-history as not materialized (
+as_of_bounds as (
 
     select
-        population.as_of_week_index,
+        -- weeks up to 13 before the first as-of week fall outside every
+        -- window (the longest is 12 weeks) and share one bucket
+        min(week_index) - 13 as older_bucket_week_index,
+        max(week_index) as last_as_of_week_index
+    from as_of_weeks
+
+),
+
+-- Every purchase before the last as-of week, with the week it is counted
+-- in: its own week inside the windows (the longest is 12 weeks before the
+-- first as-of week), one bucket per customer for everything older. The
+-- as-of weeks are consecutive, so each feature is a sum over a customer's
+-- buckets before the as-of week: the whole history is aggregated once, not
+-- once per as-of week.
+purchases as not materialized (
+
+    select
         transactions.customer_id,
         transactions.article_id,
         transactions.price,
         transactions.sales_channel_id,
         transactions.transaction_date,
         transactions.week_index,
+        greatest(
+            transactions.week_index,
+            (select as_of_bounds.older_bucket_week_index from as_of_bounds)
+        ) as bucket_week_index,
         articles.index_group_name,
         articles.product_group_name,
         articles.colour_group_name,
@@ -88,66 +113,166 @@ history as not materialized (
         articles.product_type_name,
         articles.department_name
     from transactions
-    inner join population
-        on transactions.customer_id = population.customer_id
-        and transactions.week_index < population.as_of_week_index
     inner join articles on transactions.article_id = articles.article_id
+    where
+        transactions.week_index
+        < (select as_of_bounds.last_as_of_week_index from as_of_bounds)
+
+),
+
+first_purchases as (
+
+    -- each customer's articles with the bucket of their first purchase
+    select
+        customer_id,
+        article_id,
+        min(bucket_week_index) as bucket_week_index
+    from purchases
+    group by customer_id, article_id
+
+),
+
+buckets as not materialized (
+
+    -- per customer and bucket: units, spend, channel and group counts, and
+    -- the articles first bought in that bucket (so distinct articles add
+    -- up across buckets)
+    select
+        customer_id,
+        bucket_week_index,
+        {% for group in [
+            'Ladieswear', 'Divided', 'Menswear', 'Sport', 'Baby/Children'
+        ] %}
+        sum(case when index_group_name = '{{ group }}' then 1 else 0 end)
+            as n_{{ group | lower | replace('/', '_') }},
+        {% endfor %}
+        {% for group in [
+            'Garment Upper body', 'Garment Lower body', 'Garment Full body',
+            'Underwear', 'Swimwear', 'Accessories', 'Shoes'
+        ] %}
+        sum(case when product_group_name = '{{ group }}' then 1 else 0 end)
+            as n_{{ group | lower | replace(' ', '_') }},
+        {% endfor %}
+        max(transaction_date) as last_purchase_date,
+        count(*) as n_units,
+        count(distinct week_index) as n_active_weeks,
+        0 as n_new_articles,
+        sum(price) as spend,
+        sum(case when sales_channel_id = 2 then 1 else 0 end) as n_online
+    from purchases
+    group by customer_id, bucket_week_index
+
+    union all
+
+    select
+        customer_id,
+        bucket_week_index,
+        {% for column in group_columns %}
+        0 as n_{{ column }},
+        {% endfor %}
+        null as last_purchase_date,
+        0 as n_units,
+        0 as n_active_weeks,
+        count(*) as n_new_articles,
+        0 as spend,
+        0 as n_online
+    from first_purchases
+    group by customer_id, bucket_week_index
 
 ),
 
 activity as (
 
     select
-        as_of_week_index,
-        customer_id,
-        max(transaction_date) as last_purchase_date,
-        count(*) as n_units,
-        -- bigint, not the HUGEINT of sum(): see feat_article_weekly
+        population.as_of_week_index,
+        population.customer_id,
+        {% for column in group_columns %}
+        cast(sum(buckets.n_{{ column }}) as double) / sum(buckets.n_units)
+            as share_{{ column }},
+        {% endfor %}
+        max(buckets.last_purchase_date) as last_purchase_date,
+        -- counts are bigint, not the HUGEINT of sum(): see feat_article_weekly
+        cast(sum(buckets.n_units) as bigint) as n_units,
         {% for k in [1, 4, 12] %}
         cast(
             sum(
                 case
-                    when week_index >= as_of_week_index - {{ k }} then 1 else 0
+                    when
+                        buckets.bucket_week_index
+                        >= population.as_of_week_index - {{ k }}
+                        then buckets.n_units
+                    else 0
                 end
             )
             as bigint
         ) as n_units_{{ k }}w,
         {% endfor %}
-        count(distinct week_index) as n_active_weeks,
-        count(distinct article_id) as n_distinct_articles,
-        sum(price) as spend,
-        sum(case when week_index >= as_of_week_index - 4 then price else 0 end)
-            as spend_4w,
-        avg(price) as mean_price,
-        avg(case when sales_channel_id = 2 then 1.0 else 0.0 end)
-            as online_share,
-        {% for group in [
-            'Ladieswear', 'Divided', 'Menswear', 'Sport', 'Baby/Children'
-        ] %}
-        avg(case when index_group_name = '{{ group }}' then 1.0 else 0.0 end)
-            as share_{{ group | lower | replace('/', '_') }},
-        {% endfor %}
-        {% for group in [
-            'Garment Upper body', 'Garment Lower body', 'Garment Full body',
-            'Underwear', 'Swimwear', 'Accessories', 'Shoes'
-        ] %}
-        avg(case when product_group_name = '{{ group }}' then 1.0 else 0.0 end)
-            as share_{{ group | lower | replace(' ', '_') }},
-        {% endfor %}
-        count(*) as n_history_rows
-    from history
-    group by as_of_week_index, customer_id
+        cast(sum(buckets.n_active_weeks) as bigint) as n_active_weeks,
+        cast(sum(buckets.n_new_articles) as bigint) as n_distinct_articles,
+        sum(buckets.spend) as spend,
+        sum(
+            case
+                when
+                    buckets.bucket_week_index
+                    >= population.as_of_week_index - 4
+                    then buckets.spend
+                else 0
+            end
+        ) as spend_4w,
+        sum(buckets.spend) / sum(buckets.n_units) as mean_price,
+        cast(sum(buckets.n_online) as double) / sum(buckets.n_units)
+            as online_share
+    from population
+    inner join buckets
+        on population.customer_id = buckets.customer_id
+        and population.as_of_week_index > buckets.bucket_week_index
+    group by population.as_of_week_index, population.customer_id
+
+),
+
+attribute_buckets as (
+
+    select
+        customer_id,
+        bucket_week_index,
+        colour_group_name,
+        graphical_appearance_name,
+        product_type_name,
+        department_name,
+        count(*) as n_units
+    from purchases
+    group by
+        customer_id,
+        bucket_week_index,
+        colour_group_name,
+        graphical_appearance_name,
+        product_type_name,
+        department_name
+
+),
+
+-- not materialized: streamed into each favourites branch; the purchases of
+-- every scored customer before the as-of week, counted per bucket
+favourite_history as not materialized (
+
+    select
+        population.as_of_week_index,
+        attribute_buckets.*
+    from population
+    inner join attribute_buckets
+        on population.customer_id = attribute_buckets.customer_id
+        and population.as_of_week_index > attribute_buckets.bucket_week_index
 
 ),
 
 favourites as (
 
-    {{ hm_favourites('history', 'as_of_week_index, customer_id', {
+    {{ hm_favourites('favourite_history', 'as_of_week_index, customer_id', {
         'colour_group': 'colour_group_name',
         'pattern': 'graphical_appearance_name',
         'product_type': 'product_type_name',
         'department': 'department_name',
-    }, top_n=3) }}
+    }, top_n=3, weight='n_units') }}
 
 ),
 
