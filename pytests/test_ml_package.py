@@ -20,6 +20,7 @@ from hm_warehouse.ranker import (
     top_k_relation,
     top_k_stream,
     train_ranker,
+    training_relation,
 )
 
 
@@ -186,3 +187,28 @@ def test_feature_matrix_from_arrow_types():
     expected = np.array([[1, 5, 0.5, 1], [np.nan, np.nan, 1.5, 0], [3, 7, np.nan, np.nan]],
                         dtype=np.float32)
     np.testing.assert_array_equal(m, expected)
+
+
+def test_training_relation_gives_the_same_booster_with_float_columns():
+    """ml_ranker reads the ABTs through training_relation (features cast to
+    FLOAT in DuckDB, sorted by query): the booster equals the one trained
+    from the unsorted pandas frames."""
+    duckdb = pytest.importorskip("duckdb")
+    train, valid = _abt(), _abt(60, seed=2)
+    train["count_feature"] = np.arange(len(train)) % 17  # an integer column too
+    valid["count_feature"] = np.arange(len(valid)) % 17
+    params = RankerParams(n_estimators=20, min_child_samples=5)
+    con = duckdb.connect()
+    con.register("train_df", train.sample(frac=1.0, random_state=3))
+    con.register("valid_df", valid)
+    relation = training_relation(con.sql("select * from train_df"))
+    table = relation.arrow()
+    table = table.read_all() if hasattr(table, "read_all") else table
+    assert table.schema.field("signal").type == pa.float32()
+    assert table.column_names[:4] == ["customer_id", "week_index", "article_id", "label"]
+    from_duckdb, best_d, _ = train_ranker(
+        table, training_relation(con.sql("select * from valid_df")).arrow(), params)
+    from_pandas, best_p, _ = train_ranker(train, valid, params)
+    assert best_d == best_p
+    assert from_duckdb.model_to_string() == from_pandas.model_to_string()
+

@@ -6,7 +6,13 @@ prediction week). Returns one row per model with the booster as text."""
 import pandas as pd
 import pyarrow as pa
 
-from hm_warehouse.ranker import QUERY_ORDER, RankerParams, as_table, refit_ranker, train_ranker
+from hm_warehouse.ranker import (
+    RankerParams,
+    as_table,
+    refit_ranker,
+    train_ranker,
+    training_relation,
+)
 
 
 def model(dbt, session):
@@ -18,9 +24,10 @@ def model(dbt, session):
         early_stopping_rounds=int(dbt.config.get("ranker_early_stopping_rounds")),
         seed=int(dbt.config.get("seed")),
     )
-    # Arrow, sorted by query in DuckDB (which spills): no pandas copy of the ABTs
-    train = as_table(dbt.ref("abt_train").order(QUERY_ORDER).arrow())
-    valid = as_table(dbt.ref("abt_valid").order(QUERY_ORDER).arrow())
+    # Arrow with float32 features, sorted by query in DuckDB (which spills):
+    # no pandas copy of the ABTs
+    train = as_table(training_relation(dbt.ref("abt_train")).arrow())
+    valid = as_table(training_relation(dbt.ref("abt_valid")).arrow())
     booster, best, features = train_ranker(train, valid, params)
     # training weeks come before the validation week: the concatenation stays sorted
     final = refit_ranker(pa.concat_tables([train, valid]), params, best, features)

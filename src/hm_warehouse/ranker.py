@@ -43,6 +43,16 @@ def feature_columns(columns: Iterable[str]) -> list[str]:
     return [c for c in columns if c not in NOT_FEATURES]
 
 
+def training_relation(relation):
+    """A DuckDB relation of an ABT as the ranker trains from it: keys, label
+    and the feature columns cast to FLOAT (the feature matrix is float32
+    anyway), sorted by query. Half the Arrow memory of the stored BIGINT /
+    DOUBLE columns, for the same model."""
+    features = feature_columns(relation.columns)
+    columns = [*KEYS, "label", *(f"cast({c} as float) as {c}" for c in features)]
+    return relation.project(", ".join(columns)).order(QUERY_ORDER)
+
+
 def as_table(data: pa.Table | pa.RecordBatchReader | pa.RecordBatch | pd.DataFrame) -> pa.Table:
     """An Arrow table from what the Python models and tests hand over."""
     if isinstance(data, pa.Table):
