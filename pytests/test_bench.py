@@ -361,7 +361,9 @@ def test_merge_resumed_counts_each_nodes_last_run() -> None:
     first = [_node("stg_a", "model", 100.0, 0, 100), _node("cand_pairs", "model", 50.0, 100, 150),
              _node("abt_train", "model", 0.0, None, None)]
     first[1].status, first[2].status = "error", "skipped"
-    second = [_node("cand_pairs", "model", 20.0, 0, 20), _node("abt_train", "model", 30.0, 20, 50)]
+    second = [_node("cand_pairs", "model", 20.0, 0, 20), _node("abt_train", "model", 30.0, 20, 50),
+              _node("kaggle_submission", "exposure", 0.0, 50, 50)]
+    second[2].status = "no-op"  # dbt build's status of an exposure: not a failure
     original = {**_layered("full", 30_000_000, {"staging": 100.0, "candidates": 50.0}, 15.0),
                 "returncode": 1, "output_tail": "No space left on device"}
     original["layers"]["abt"] = {"nodes": 1, "seconds": 0.0, "peak_rss_bytes": None}
@@ -375,7 +377,7 @@ def test_merge_resumed_counts_each_nodes_last_run() -> None:
         "staging": 100.0, "candidates": 20.0, "abt": 30.0}
     assert all(v["complete"] for v in merged["layers"].values())
     assert merged["layers"]["abt"]["peak_rss_bytes"] == int(9.0 * 2**30)
-    assert merged["resumed"]["rebuilt_nodes"] == 2
+    assert merged["resumed"]["rebuilt_nodes"] == 3
     assert merged["resumed"]["first_run"]["output_tail"] == "No space left on device"
     still_failing = [_node("cand_pairs", "model", 20.0, 0, 20)]
     still_failing[0].status = "error"

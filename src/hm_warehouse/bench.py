@@ -298,7 +298,8 @@ def merge_resumed(original: dict, original_nodes: Sequence[NodeTiming], resumed:
         **original,
         **summarise_nodes(nodes),
         "returncode": resumed["returncode"] if all(
-            n.status in OK_STATUSES | {"skipped"} for n in nodes) else 1,
+            # dbt build reports exposures as no-op
+            n.status in OK_STATUSES | {"skipped", "no-op"} for n in nodes) else 1,
         "wall_seconds": round(original["wall_seconds"] + resumed["wall_seconds"], 2),
         "peak_rss_bytes": max(original["peak_rss_bytes"], resumed["peak_rss_bytes"]),
         "warehouse_bytes": resumed.get("warehouse_bytes") or original.get("warehouse_bytes"),
