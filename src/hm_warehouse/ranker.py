@@ -9,8 +9,8 @@ over record batches so memory stays bounded.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
 import math
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import lightgbm as lgb
