@@ -3,11 +3,23 @@
     customers scored that week: the week's buyers for training and
     validation weeks (only they have labels), every customer for the
     prediction week. -#}
-{%- set group_columns = [
-    'ladieswear', 'divided', 'menswear', 'sport', 'baby_children',
-    'garment_upper_body', 'garment_lower_body', 'garment_full_body',
-    'underwear', 'swimwear', 'accessories', 'shoes'
-] %}
+{#- the index and product groups whose share of units is a feature:
+    (article attribute, value, column suffix) -#}
+{%- set groups = [] %}
+{%- for attribute, values in {
+    'index_group_name': [
+        'Ladieswear', 'Divided', 'Menswear', 'Sport', 'Baby/Children'
+    ],
+    'product_group_name': [
+        'Garment Upper body', 'Garment Lower body', 'Garment Full body',
+        'Underwear', 'Swimwear', 'Accessories', 'Shoes'
+    ],
+}.items() %}
+{%- for value in values %}
+{%- set column = value | lower | replace('/', '_') | replace(' ', '_') %}
+{%- do groups.append((attribute, value, column)) %}
+{%- endfor %}
+{%- endfor %}
 with
 
 transactions as (
@@ -140,18 +152,9 @@ buckets as not materialized (
     select
         customer_id,
         bucket_week_index,
-        {% for group in [
-            'Ladieswear', 'Divided', 'Menswear', 'Sport', 'Baby/Children'
-        ] %}
-        sum(case when index_group_name = '{{ group }}' then 1 else 0 end)
-            as n_{{ group | lower | replace('/', '_') }},
-        {% endfor %}
-        {% for group in [
-            'Garment Upper body', 'Garment Lower body', 'Garment Full body',
-            'Underwear', 'Swimwear', 'Accessories', 'Shoes'
-        ] %}
-        sum(case when product_group_name = '{{ group }}' then 1 else 0 end)
-            as n_{{ group | lower | replace(' ', '_') }},
+        {% for attribute, value, column in groups %}
+        sum(case when {{ attribute }} = '{{ value }}' then 1 else 0 end)
+            as n_{{ column }},
         {% endfor %}
         max(transaction_date) as last_purchase_date,
         count(*) as n_units,
@@ -167,7 +170,7 @@ buckets as not materialized (
     select
         customer_id,
         bucket_week_index,
-        {% for column in group_columns %}
+        {% for _, _, column in groups %}
         0 as n_{{ column }},
         {% endfor %}
         null as last_purchase_date,
@@ -186,7 +189,7 @@ activity as (
     select
         population.as_of_week_index,
         population.customer_id,
-        {% for column in group_columns %}
+        {% for _, _, column in groups %}
         cast(sum(buckets.n_{{ column }}) as double) / sum(buckets.n_units)
             as share_{{ column }},
         {% endfor %}
