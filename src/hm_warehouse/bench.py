@@ -279,6 +279,14 @@ def summarise_layers(nodes: Sequence[NodeTiming],
     return out
 
 
+def last_runs(original_nodes: Sequence[NodeTiming],
+              resumed_nodes: Sequence[NodeTiming]) -> list[NodeTiming]:
+    """The nodes of a build and of the run that resumed it, each by its last
+    run (a node the resumed run rebuilt drops its earlier run)."""
+    rebuilt = {n.unique_id for n in resumed_nodes}
+    return [n for n in original_nodes if n.unique_id not in rebuilt] + list(resumed_nodes)
+
+
 def merge_resumed(original: dict, original_nodes: Sequence[NodeTiming], resumed: dict,
                   resumed_nodes: Sequence[NodeTiming]) -> dict:
     """One scale's result from a build that failed and was resumed in its
@@ -286,8 +294,7 @@ def merge_resumed(original: dict, original_nodes: Sequence[NodeTiming], resumed:
     counts (a node the resumed run rebuilt drops its failed or skipped first
     run); a layer's peak memory is the larger of the two runs'; wall time is
     the sum of both runs, failed work included. Marked with `resumed`."""
-    rebuilt = {n.unique_id for n in resumed_nodes}
-    nodes = [n for n in original_nodes if n.unique_id not in rebuilt] + list(resumed_nodes)
+    nodes = last_runs(original_nodes, resumed_nodes)
     layers = summarise_layers(nodes)
     for layer, figures in layers.items():
         peaks = [run.get("layers", {}).get(layer, {}).get("peak_rss_bytes")
@@ -315,7 +322,7 @@ def merge_resumed(original: dict, original_nodes: Sequence[NodeTiming], resumed:
                 *([original["resumed"]["resumed_run"]] if "resumed" in original else [])],
             "resumed_run": {k: resumed.get(k) for k in (
                 "command", "returncode", "wall_seconds", "peak_rss_bytes", "output_tail")},
-            "rebuilt_nodes": len(rebuilt),
+            "rebuilt_nodes": len({n.unique_id for n in resumed_nodes}),
         },
     }
     rows = merged["input_rows"]["transactions_train"]
@@ -1152,8 +1159,7 @@ def merge_resumed_run(first_dir: Path, first_run_results: Path,
         run = next(x for x in resumed_report["scales"] if x["scale"] == scale)
         run_nodes = parse_run_results(json.loads(resumed_run_results.read_text()))
         merged = merge_resumed(merged, nodes, run, run_nodes)
-        rebuilt = {n.unique_id for n in run_nodes}
-        nodes = [n for n in nodes if n.unique_id not in rebuilt] + list(run_nodes)
+        nodes = last_runs(nodes, run_nodes)
         runs.append({
             "scale": scale, "command": run["command"],
             "started_at": resumed_report["started_at"],
