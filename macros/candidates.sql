@@ -28,6 +28,14 @@
 {%- endmacro %}
 
 
+{#- The order of the candidate union without any model: best source rank,
+    then the number of sources proposing the article (the recall table's
+    union and the candidates_best_rank strategy). -#}
+{% macro hm_union_order() -%}
+    best_rank asc, n_sources desc, article_id asc
+{%- endmacro %}
+
+
 {#- `prefix<name>suffix` for each name, comma-separated (a column list). -#}
 {% macro hm_column_list(names, prefix='', suffix='') -%}
     {%- set columns = [] -%}

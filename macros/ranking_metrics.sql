@@ -82,3 +82,12 @@
         and scored.customer_id = per_customer.customer_id
         and scored.week_index = per_customer.week_index
 {%- endmacro %}
+
+
+{#- The mean of a per-customer metric, summed exactly: a double sum depends
+    on the order parallel threads add rows in, and the strategy figures must
+    reproduce to the last digit (and agree with the generator's, which run
+    this same SQL). -#}
+{% macro hm_exact_mean(column) -%}
+    cast(avg(cast({{ column }} as decimal(38, 18))) as double)
+{%- endmacro %}

@@ -10,6 +10,8 @@
     - hm_cutoff_date(): the cutoff as a date literal
     - hm_prediction_week_start(): the day after the cutoff
     - hm_week_start(date): the first day of the week holding `date`
+    - hm_day_index(date): days relative to the first day of the prediction
+      week (0), negative in the data
     - hm_week_index(date): weeks relative to the prediction week
       (0 = prediction week, -1 = validation week, -2 the one before ...)
     - hm_week_start_from_index(i): the first day of week index i
@@ -23,10 +25,15 @@
     {{ dbt.dateadd('day', 1, hm_cutoff_date()) }}
 {%- endmacro %}
 
+{% macro hm_day_index(date_expr) -%}
+    cast(
+        {{ dbt.datediff(hm_prediction_week_start(), date_expr, 'day') }}
+        as integer
+    )
+{%- endmacro %}
+
 {% macro hm_week_index(date_expr) -%}
-    cast(floor(
-        {{ dbt.datediff(hm_prediction_week_start(), date_expr, 'day') }} / 7.0
-    ) as integer)
+    cast(floor({{ hm_day_index(date_expr) }} / 7.0) as integer)
 {%- endmacro %}
 
 {% macro hm_week_start_from_index(index_expr) -%}

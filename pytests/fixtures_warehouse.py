@@ -9,7 +9,7 @@ Use it from a test module with
 registered once per importing module and would build twice; a plugin is
 registered once per session).
 
-`tiny_warehouse` runs `dbt run` over the whole DAG on the tiny data of
+`tiny_warehouse` runs `dbt seed` and `dbt run` over the whole DAG on the tiny data of
 conftest's `tiny_data` fixture, in its own DuckDB file, target path and
 submission path, and records which models built. A model that fails does
 not fail the fixture: each test states the models it needs
@@ -119,6 +119,9 @@ def tiny_warehouse(tiny_data: Path, tmp_path_factory) -> TinyWarehouse:
     env["HM_SUBMISSION_PATH"] = str(work_dir / "submission.csv")
     wh = TinyWarehouse(data_dir=tiny_data, work_dir=work_dir, env=env)
     started = time.monotonic()
+    seed = wh.dbt("seed")  # the registry seeds the models read
+    if seed.returncode != 0:
+        pytest.fail(f"dbt seed on tiny data failed:\n{seed.stdout[-4000:]}{seed.stderr}")
     run = wh.dbt("run")
     wh.timings["dbt run"] = time.monotonic() - started
     (work_dir / "dbt_run.out").write_text(run.stdout + run.stderr)

@@ -228,9 +228,13 @@ def test_submission_csv_and_its_view_are_published(tmp_path: Path) -> None:
                     f"(select * from read_csv('{staged}', auto_detect=True))")
         con.execute("create schema eval; create table eval.eval_strategies as "
                     "select * from (values ('ranker', 'valid', 'all', 'all', 0.03, 0.1, 0.01, "
-                    "0.2, 10), ('popular_last_week', 'valid', 'all', 'all', 0.01, 0.05, 0.005, "
-                    "0.1, 10)) as t(strategy, eval_week, segment_type, segment, map_at_12, "
-                    "recall_at_12, precision_at_12, hit_rate_at_12, n_customers)")
+                    "0.2, 10, 'model', 'rebuy', 0.5), ('popular_last_week', 'valid', 'all', "
+                    "'all', 0.01, 0.05, 0.005, 0.1, 10, 'baseline', 'rebuy', -1.0), "
+                    "('rebuy', 'valid', 'all', 'all', 0.02, 0.05, 0.005, 0.1, 10, 'baseline', "
+                    "'rebuy', 0.0), ('oracle', 'valid', 'all', 'all', 0.04, 0.05, 0.005, 0.1, "
+                    "10, 'oracle', 'rebuy', 1.0)) as t(strategy, eval_week, segment_type, "
+                    "segment, map_at_12, recall_at_12, precision_at_12, hit_rate_at_12, "
+                    "n_customers, strategy_kind, best_baseline, oracle_gap_share)")
         con.close()
         return 0
 
@@ -241,15 +245,19 @@ def test_submission_csv_and_its_view_are_published(tmp_path: Path) -> None:
     con = duckdb.connect(str(wh), read_only=True)
     assert con.execute("select * from ml.submission_csv").fetchall() == [("c1", "0108775015")]
     con.close()
-    assert [r.strategy for r in result.eval_rows] == ["ranker", "popular_last_week"]
-    assert "3.00x popular_last_week" in format_eval(result.eval_rows)
+    assert [r.strategy for r in result.eval_rows] == [
+        "oracle", "ranker", "rebuy", "popular_last_week"]
+    text = format_eval(result.eval_rows)
+    # stated against the strongest baseline (rebuy), never the weaker popular list
+    assert "ranker = 1.50x the best baseline (rebuy 0.02000)" in text
+    assert "50% of the gap from it to the oracle (0.04000)" in text
     assert leftovers(tmp_path) == [] and leftovers(submission.parent) == []
 
 
 def test_format_eval_without_baselines() -> None:
     rows = [EvalRow("als", "valid", 0.02, 0.1, 0.01, 0.2, 5)]
     text = format_eval(rows)
-    assert "als" in text and "best:" not in text
+    assert "als" in text and "best model:" not in text
     assert format_eval([]) == ""
 
 

@@ -31,7 +31,7 @@ ranked_union as (
         article_id,
         row_number() over (
             partition by customer_id, week_index
-            order by best_rank asc, n_sources desc, article_id asc
+            order by {{ hm_union_order() }}
         ) as union_rank,
         {{ hm_column_list(hm_candidate_sources(), prefix='rank_') }}
     from candidates

@@ -59,7 +59,10 @@ final as (
         ---------- dates
         transaction_date,
         {{ hm_week_start('transaction_date') }} as week_start_date,
-        {{ hm_week_index('transaction_date') }} as week_index
+
+        ---------- numerics (calendar)
+        {{ hm_week_index('transaction_date') }} as week_index,
+        {{ hm_day_index('transaction_date') }} as day_index
 
     from numbered
 

@@ -1,5 +1,7 @@
 {#- Candidate source "popular": the articles sold most in the week before
-    the target week, the same list for every customer. -#}
+    the target week, the same list for every customer (the
+    popular_last_week baseline's list, macro hm_popular_articles, at
+    var('popular_n') articles). -#}
 with
 
 customer_weeks as (
@@ -8,47 +10,36 @@ customer_weeks as (
 
 ),
 
-articles as (
+transactions as (
 
-    select * from {{ ref('feat_article_weekly') }}
+    select * from {{ ref('fct_transactions') }}
+
+),
+
+target_weeks as (
+
+    select distinct week_index from customer_weeks
 
 ),
 
 top_articles as (
 
-    {{ hm_top_k_per_group(
-        '(select * from articles where units_1w > 0)', 'as_of_week_index',
-        'units_1w desc, article_id', var('popular_n')
-    ) }}
-
-),
-
-scored as (
-
-    select
-        customer_weeks.customer_id,
-        customer_weeks.week_index,
-        top_articles.article_id,
-        top_articles.units_1w * 1.0 as score
-    from customer_weeks
-    inner join top_articles
-        on customer_weeks.week_index = top_articles.as_of_week_index
+    {{ hm_popular_articles('transactions', 'target_weeks', var('popular_n')) }}
 
 ),
 
 final as (
 
     select
-        customer_id,
-        week_index,
-        article_id,
+        customer_weeks.customer_id,
+        customer_weeks.week_index,
+        top_articles.article_id,
         'popular' as source,
-        score,
-        row_number() over (
-            partition by customer_id, week_index
-            order by score desc, article_id asc
-        ) as source_rank
-    from scored
+        top_articles.units * 1.0 as score,
+        top_articles.popular_rank as source_rank
+    from customer_weeks
+    inner join top_articles
+        on customer_weeks.week_index = top_articles.week_index
 
 )
 

@@ -40,7 +40,6 @@ import duckdb
 
 SOURCE_FILES = ("articles.csv", "customers.csv", "transactions_train.csv", "sample_submission.csv")
 EVAL_TABLE = "eval.eval_strategies"
-BASELINES = ("own_recent_then_popular", "popular_last_week")
 SELECTION_FLAGS = frozenset(
     {"-s", "--select", "-m", "--models", "--model", "--exclude", "--selector",
      "--resource-type", "--resource-types"}
@@ -77,6 +76,9 @@ class EvalRow:
     precision_at_12: float
     hit_rate_at_12: float
     n_customers: int
+    strategy_kind: str = ""
+    best_baseline: str = ""
+    oracle_gap_share: float | None = None
 
 
 @dataclass
@@ -250,7 +252,8 @@ def read_eval_rows(con: duckdb.DuckDBPyConnection) -> list[EvalRow]:
     try:
         rows = con.execute(
             f"select strategy, eval_week, map_at_12, recall_at_12, precision_at_12, "
-            f"hit_rate_at_12, n_customers from {EVAL_TABLE} where segment_type = 'all' "
+            f"hit_rate_at_12, n_customers, strategy_kind, best_baseline, oracle_gap_share "
+            f"from {EVAL_TABLE} where segment_type = 'all' "
             f"order by eval_week, map_at_12 desc nulls last, strategy"
         ).fetchall()
     except duckdb.Error as exc:
@@ -258,8 +261,9 @@ def read_eval_rows(con: duckdb.DuckDBPyConnection) -> list[EvalRow]:
         return []
     return [
         EvalRow(str(s), str(w), float(m or 0), float(r or 0), float(p or 0), float(h or 0),
-                int(n or 0))
-        for s, w, m, r, p, h, n in rows
+                int(n or 0), str(kind or ""), str(best or ""),
+                None if gap is None else float(gap))
+        for s, w, m, r, p, h, n, kind, best, gap in rows
     ]
 
 
@@ -376,29 +380,38 @@ def _table(rows: list[EvalRow]) -> list[str]:
     return [fmt(header), *(fmt(line) for line in body)]
 
 
-def _ratios(rows: list[EvalRow]) -> str | None:
-    best = max(rows, key=lambda r: r.map_at_12)
+def _margins(rows: list[EvalRow]) -> str | None:
+    """The best model against the strongest baseline of the week (never a
+    weaker one) and its share of the gap to the oracle."""
     by_name = {r.strategy: r for r in rows}
-    parts = [
-        f"{best.map_at_12 / by_name[name].map_at_12:.2f}x {name}"
-        for name in BASELINES
-        if name in by_name and name != best.strategy and by_name[name].map_at_12 > 0
-    ]
-    return f"  best: {best.strategy} = " + ", ".join(parts) if parts else None
+    models = [r for r in rows if r.strategy_kind in ("model", "submission")]
+    if not models or not rows[0].best_baseline or rows[0].best_baseline not in by_name:
+        return None
+    best = max(models, key=lambda r: (r.map_at_12, r.strategy))
+    baseline = by_name[rows[0].best_baseline]
+    if baseline.map_at_12 <= 0:
+        return None
+    text = (f"  best model: {best.strategy} = {best.map_at_12 / baseline.map_at_12:.2f}x the "
+            f"best baseline ({baseline.strategy} {baseline.map_at_12:.5f})")
+    if best.oracle_gap_share is not None:
+        oracle = next(r for r in rows if r.strategy_kind == "oracle")
+        text += (f"; {best.oracle_gap_share:.0%} of the gap from it to the oracle "
+                 f"({oracle.map_at_12:.5f})")
+    return text
 
 
 def format_eval(rows: list[EvalRow]) -> str:
-    """One aligned table per eval_week, best MAP@12 first, plus the ratios of
-    the best strategy to the two public baselines."""
+    """One aligned table per eval_week, best MAP@12 first, plus the best
+    model against the week's strongest baseline and the oracle."""
     lines: list[str] = []
     for week in dict.fromkeys(r.eval_week for r in rows):
         week_rows = sorted((r for r in rows if r.eval_week == week),
                            key=lambda r: (-r.map_at_12, r.strategy))
         lines.append(f"evaluation, eval_week {week} (all customers who bought):")
         lines += _table(week_rows)
-        ratios = _ratios(week_rows)
-        if ratios:
-            lines.append(ratios)
+        margins = _margins(week_rows)
+        if margins:
+            lines.append(margins)
     return "\n".join(lines)
 
 

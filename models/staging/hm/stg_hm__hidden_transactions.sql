@@ -1,37 +1,14 @@
 {#- The hidden next week's transactions when the data directory has them
     (generated data), else no rows. Rows are typed and kept; `is_valid`
     marks the ones evaluation can trust. -#}
--- depends_on: {{ source('hm_hidden', 'transactions_test_week') }}
-{%- set present = false %}
-{%- if execute %}
-{%- set node = hm_source_node('hm_hidden', 'transactions_test_week') %}
-    {%- set present = hm_file_exists(
-        node.meta['data_dir'] ~ '/hidden/transactions_test_week.csv'
-    ) %}
-{%- endif %}
 with
 
-{% if present %}
 source as (
 
-    select * from {{ source('hm_hidden', 'transactions_test_week') }}
+    {{ hm_optional_hidden_source('transactions_test_week') }}
 
 ),
 
-{% else %}
-source as (
-
-    select
-        cast(null as varchar) as t_dat,
-        cast(null as varchar) as customer_id,
-        cast(null as varchar) as article_id,
-        cast(null as varchar) as price,
-        cast(null as varchar) as sales_channel_id
-    where 1 = 0
-
-),
-
-{% endif %}
 parsed as (
 
     select

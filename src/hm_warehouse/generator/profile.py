@@ -12,7 +12,7 @@ from pathlib import Path
 
 import duckdb
 
-from ..baselines import _read
+from ..baselines import read_transactions as _read
 
 # The real figures (hm_data_facts.md) the profile is compared with.
 REAL = {
@@ -32,6 +32,15 @@ REAL = {
     "freshness_30d": 0.92,
     "top12_next_week_share": 0.028,
     "price_median": 0.0254,
+    # what the buyers of the last week did before it (validation week)
+    "rebuy_exact_pair_share": 0.039,
+    "previous_purchase_1w_share": 0.196,
+    "previous_purchase_4w_share": 0.475,
+    "previous_purchase_12w_share": 0.78,
+    "items_without_history_share": 0.078,
+    "last_basket_repeat_share": 0.026,
+    "top12_alltime_share": 0.0104,
+    "top200_alltime_share": 0.0707,
 }
 
 
@@ -106,6 +115,36 @@ def profile_data(data_dir: str | Path) -> dict[str, float]:
         with top as (select article_id from t where t_dat > date '2020-09-15'
             group by 1 order by count(*) desc limit 12)
         select avg((article_id in (select article_id from top))::int) from h""")[0]
+    # the buyers of the last week of data (2020-09-16 .. 22) and what they
+    # did before it (hm_data_facts.md, "What the buyers of a week did before it")
+    (out["rebuy_exact_pair_share"], out["previous_purchase_1w_share"],
+     out["previous_purchase_4w_share"], out["previous_purchase_12w_share"],
+     out["items_without_history_share"], out["last_basket_repeat_share"]) = q("""
+        with w as (select * from t where t_dat >= date '2020-09-16'),
+        before as (select * from t where t_dat < date '2020-09-16'),
+        pairs as (select distinct customer_id, article_id from w),
+        earlier_pairs as (select distinct customer_id, article_id from before),
+        buyers as (select distinct customer_id from w),
+        last_day as (select customer_id, max(t_dat) as d from before group by 1),
+        last_basket as (
+            select distinct before.customer_id, before.article_id
+            from before join last_day on before.customer_id = last_day.customer_id
+                and before.t_dat = last_day.d)
+        select
+            (select avg((e.article_id is not null)::int) from pairs
+                left join earlier_pairs as e using (customer_id, article_id)),
+            (select avg((date '2020-09-16' - d <= 7)::int) from buyers join last_day using (customer_id)),
+            (select avg((date '2020-09-16' - d <= 28)::int) from buyers join last_day using (customer_id)),
+            (select avg((date '2020-09-16' - d <= 84)::int) from buyers join last_day using (customer_id)),
+            (select avg((l.customer_id is null)::int) from w left join last_day as l using (customer_id)),
+            (select avg((b.article_id is not null)::int) from w
+                left join last_basket as b using (customer_id, article_id))
+        """)
+    out["top12_alltime_share"], out["top200_alltime_share"] = q("""
+        with per as (select article_id, count(*) as n from t group by 1),
+        ranked as (select n, row_number() over (order by n desc, article_id) as r from per)
+        select sum(case when r <= 12 then n end) / sum(n),
+            sum(case when r <= 200 then n end) / sum(n) from ranked""")
     out["articles_sold_share"] = q(
         "select (select count(distinct article_id) from t) / count(*) from a")[0]
     out["weekly_rows_min"], out["weekly_rows_median"], out["weekly_rows_max"] = q("""

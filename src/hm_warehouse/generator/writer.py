@@ -35,6 +35,17 @@ def write_sample_submission(people: Population, popular: list[str], path: Path) 
     }).to_csv(path, index=False)
 
 
+def write_oracle(people: Population, article_ids: list[str], customers: np.ndarray,
+                 lists: np.ndarray, path: Path) -> None:
+    """The oracle's lists in the submission format: customer_id, prediction
+    (space-separated article ids, most likely first), one row per customer."""
+    ids = np.asarray(article_ids, dtype=object)
+    pd.DataFrame({
+        "customer_id": people.customer_id[customers].astype(str),
+        "prediction": [" ".join(row) for row in ids[lists]],
+    }).to_csv(path, index=False)
+
+
 class TransactionWriter:
     """Appends weeks of rows to a transactions csv (header written once)."""
 
