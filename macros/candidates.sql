@@ -19,15 +19,6 @@
 {%- endmacro %}
 
 
-{#- The candidate sources, in the order their columns appear in the union
-    and the ABTs. -#}
-{% macro hm_candidate_sources() -%}
-    {{ return([
-        'repurchase', 'same_product', 'pairs', 'popular', 'popular_age', 'als'
-    ]) }}
-{%- endmacro %}
-
-
 {#- The order of the candidate union without any model: best source rank,
     then the number of sources proposing the article (the recall table's
     union and the candidates_best_rank strategy). -#}

@@ -1,9 +1,16 @@
 {#- Engine-specific SQL behind dispatch, so models stay portable. -#}
 
+{#- A SQL string literal of `value`: quoted, with its quotes doubled (a
+    path such as /data/o'neil/ is data, never SQL). -#}
+{% macro hm_sql_string(value) -%}
+    '{{ value | string | replace("'", "''") }}'
+{%- endmacro %}
+
+
 {#- True when a file exists (run-time check; false at parse time). -#}
 {% macro hm_file_exists(path) -%}
     {%- set result = run_query(
-        "select count(*) from glob('" ~ path ~ "')"
+        "select count(*) from glob(" ~ hm_sql_string(path) ~ ")"
     ) -%}
     {{ return(result.columns[0].values()[0] > 0) }}
 {%- endmacro %}

@@ -102,7 +102,7 @@ RUN_RESULTS = {
     "results": [
         {"unique_id": "model.hm_warehouse.fct_transactions", "status": "success",
          "execution_time": 6.0},
-        {"unique_id": "model.hm_warehouse.ml_ranker", "status": "success",
+        {"unique_id": "model.hm_warehouse.ranker_models", "status": "success",
          "execution_time": 10.0},
         {"unique_id": "model.hm_warehouse.dim_weeks", "status": "error",
          "execution_time": 0.5},
@@ -120,7 +120,7 @@ def test_parse_run_results() -> None:
     nodes = parse_run_results(json.loads(json.dumps(RUN_RESULTS)))
     assert [(n.name, n.resource_type, n.status, n.seconds) for n in nodes] == [
         ("fct_transactions", "model", "success", 6.0),
-        ("ml_ranker", "model", "success", 10.0),
+        ("ranker_models", "model", "success", 10.0),
         ("dim_weeks", "model", "error", 0.5),
         ("not_null_dim_weeks_week_index.abc123", "test", "pass", 3.0),
         ("cand_popular.cand_popular_top_k_per_week", "unit_test", "pass", 0.5),
@@ -132,7 +132,7 @@ def test_parse_run_results() -> None:
     assert summary["nodes_by_type"] == {"model": 4, "test": 1, "unit_test": 1}
     assert summary["nodes_by_status"] == {"error": 1, "pass": 2, "skipped": 1, "success": 2}
     assert summary["slowest_models"] == [
-        {"name": "ml_ranker", "seconds": 10.0, "share": 0.5, "status": "success"},
+        {"name": "ranker_models", "seconds": 10.0, "share": 0.5, "status": "success"},
         {"name": "fct_transactions", "seconds": 6.0, "share": 0.3, "status": "success"},
         {"name": "dim_weeks", "seconds": 0.5, "share": 0.025, "status": "error"},
     ]
@@ -163,7 +163,7 @@ def _scale(name: str, transactions: int, wall: float, rss_gib: float, code: int 
         "model_seconds_total": 100.0,
         "nodes_by_type": {"model": 50, "test": 200},
         "slowest_models": [
-            {"name": "ml_ranker", "seconds": 48.0, "share": 0.4, "status": "success"},
+            {"name": "ranker_models", "seconds": 48.0, "share": 0.4, "status": "success"},
             {"name": "cand_als", "seconds": 12.5, "share": 0.104, "status": "error"},
         ],
     }
@@ -206,7 +206,7 @@ def test_render_markdown() -> None:
         "| 1.0 → 2.5 | FAILED (exit 2) |" in lines
     assert "| demo / tiny | 20.00x | 10.00x | 4.00x | 0.50 |" in lines
     assert "## tiny: slowest models" in lines and "## demo: slowest models" in lines
-    assert "| `ml_ranker` | 48.0 | 40.0% |" in lines
+    assert "| `ranker_models` | 48.0 | 40.0% |" in lines
     assert "| `cand_als` (error) | 12.5 | 10.4% |" in lines
     assert "Database Error in model x" in text
     # every table row has as many cells as its header
@@ -238,8 +238,8 @@ def test_layer_of_follows_the_naming_rules() -> None:
         ("dim_customers", "model"): "marts", ("fct_article_weeks", "model"): "marts",
         ("feat_customer_weekly", "model"): "features", ("cand_als", "model"): "als",
         ("cand_union", "model"): "candidates", ("abt_predict", "model"): "abt",
-        ("ml_ranker", "model"): "ranker", ("ml_ranker_scores", "model"): "ranker",
-        ("ml_feature_importance", "model"): "ranker",
+        ("ranker_models", "model"): "ranker", ("ranker_scores", "model"): "ranker",
+        ("ranker_feature_importance", "model"): "ranker",
         ("submission_rows", "model"): "submission", ("submission_csv", "model"): "submission",
         ("ml_submission_rows", "model"): "submission",  # its name in the recorded runs
         ("eval_strategies", "model"): "eval", ("not_null_x", "test"): "tests",

@@ -21,9 +21,9 @@ pytest_plugins = ["fixtures_warehouse"]
 RERUN_TABLES = [
     "ml.cand_als",
     "ml.abt_train",
-    "ml.ml_ranker",
-    "ml.ml_ranker_scores",
-    "ml.ml_feature_importance",
+    "ml.ranker_models",
+    "ml.ranker_scores",
+    "ml.ranker_feature_importance",
     "ml.submission",
     "eval.eval_strategy_predictions",
     "eval.eval_strategies",
@@ -57,7 +57,7 @@ def test_table_differences_detects_one_changed_value() -> None:
 def test_rebuilding_the_ml_reproduces_every_table(
     tiny_warehouse, tmp_path: Path
 ) -> None:
-    tiny_warehouse.require("cand_als", "ml_ranker_scores", "submission_csv", "eval_strategies")
+    tiny_warehouse.require("cand_als", "ranker_scores", "submission_csv", "eval_strategies")
     first_csv = Path(tiny_warehouse.env["HM_SUBMISSION_PATH"])
 
     copy_dir = tmp_path / "rerun"

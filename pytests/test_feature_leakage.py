@@ -30,14 +30,14 @@ not a difference. Zero differences are required, and the compared set must
 not be empty. The models: feat_customer_weekly, feat_article_weekly,
 feat_customer_article_weekly, feat_article_age_bucket_weekly, cand_repurchase,
 cand_same_product, cand_pairs, cand_popular, cand_popular_age (and, in
-SCRAMBLED, the population table abt_customer_weeks).
+SCRAMBLED, the population table spine_customer_weeks).
 
 Populations. For training and validation weeks feat_customer_weekly and the
 candidate sources score only the customers who bought in that week (only
 they have labels): that population legitimately depends on week W's
 transactions. In REMOVED week W has no buyers, so at as-of week W those
 models are compared only for the customers REMOVED still scores that week
-(its abt_customer_weeks) -- none for a training week: there, REMOVED checks
+(its spine_customer_weeks) -- none for a training week: there, REMOVED checks
 the article-grain models (whose rows do not depend on who bought) at week W
 and every model at the weeks before W. SCRAMBLED keeps exactly the same
 (customer, week) buyers (asserted), so every model is compared on all its
@@ -102,7 +102,7 @@ MODELS: dict[str, tuple[str, tuple[str, ...], str, bool]] = {
                      "cand_popular_age")
     },
 }
-POPULATION = ("ml", ("customer_id", "week_index"), "week_index")  # abt_customer_weeks
+POPULATION = ("ml", ("customer_id", "week_index"), "week_index")  # spine_customer_weeks
 SELECT = [f"+{name}" for name in MODELS]
 
 FLOAT_TYPES = ("DOUBLE", "FLOAT", "REAL")
@@ -411,9 +411,9 @@ def test_scrambled_fold_keeps_the_scored_customers(folds: Folds) -> None:
     """Precondition of the SCRAMBLED comparison: the same buyers each week up
     to W, so every population is the same and every row is comparable."""
     schema, keys, week = POPULATION
-    diff = compare_rows(folds.con, f"fold_full.{schema}.abt_customer_weeks",
-                        f"fold_scrambled.{schema}.abt_customer_weeks", keys=keys,
-                        where=f"{week} <= {W}", name="abt_customer_weeks",
+    diff = compare_rows(folds.con, f"fold_full.{schema}.spine_customer_weeks",
+                        f"fold_scrambled.{schema}.spine_customer_weeks", keys=keys,
+                        where=f"{week} <= {W}", name="spine_customer_weeks",
                         labels=("FULL", "SCRAMBLED"))
     assert_same_rows([diff])
     unchanged = folds.con.execute(
@@ -429,7 +429,7 @@ def _where(week: str, *, until: int, population_from: str | None = None) -> str:
     where = f"{week} <= {until}"
     if population_from:  # at week W only the customers the other build scores
         where += (f" and ({week} < {until} or customer_id in (select customer_id from "
-                  f"fold_{population_from}.ml.abt_customer_weeks where week_index = {until}))")
+                  f"fold_{population_from}.ml.spine_customer_weeks where week_index = {until}))")
     return where
 
 

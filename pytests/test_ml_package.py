@@ -190,7 +190,7 @@ def test_feature_matrix_from_arrow_types():
 
 
 def test_training_relation_gives_the_same_booster_with_float_columns():
-    """ml_ranker reads the ABTs through training_relation (features cast to
+    """ranker_models reads the ABTs through training_relation (features cast to
     FLOAT in DuckDB, sorted by query): the booster equals the one trained
     from the unsorted pandas frames."""
     duckdb = pytest.importorskip("duckdb")

@@ -32,17 +32,26 @@ PROJECT = "hm_warehouse"
 VENV_BIN = REPO_ROOT / ".venv" / "bin"
 
 # ---------------------------------------------------------------- the rules
-# model folder (top folder under a model path) -> allowed name prefixes
+# model folder -> allowed name prefixes (the longest matching folder counts);
+# the ML half is laid out by stage, with the same stage folder names under
+# models/ml/ (SQL) and python_models/ml/ (Python)
+ML_STAGES: dict[str, tuple[str, ...]] = {
+    "spine": ("spine_",),
+    "candidates": ("cand_",),
+    "abt": ("abt_",),
+    "ranker": ("ranker_",),
+    "submission": ("submission",),
+}
 FOLDER_PREFIXES: dict[str, tuple[str, ...]] = {
     "models/staging": ("stg_", "base_"),
     "models/marts": ("dim_", "fct_"),
     "models/features": ("feat_",),
-    "models/ml": ("abt_", "cand_", "submission"),
     "models/eval": ("eval_",),
-    "python_models": ("cand_", "ml_"),
+    **{f"{root}/ml/{stage}": prefixes
+       for root in ("models", "python_models") for stage, prefixes in ML_STAGES.items()},
 }
 # the models yml of a folder: `_<folder>__models.yml`, except these
-MODELS_YML_NAMES: dict[str, str] = {"python_models": "_python_models.yml"}
+MODELS_YML_NAMES: dict[str, str] = {}
 # folders whose models are documented in another folder's yml
 MODELS_YML_ELSEWHERE: dict[str, tuple[str, str]] = {
     "models/staging/hm/base": (
@@ -166,8 +175,10 @@ def _folder(node: dict) -> str:
 
 
 def _top_folder(node: dict) -> str:
-    parts = PurePosixPath(node["original_file_path"]).parts
-    return "python_models" if parts[0] == "python_models" else "/".join(parts[:2])
+    """The longest folder of FOLDER_PREFIXES holding the model (else its own)."""
+    folder = _folder(node)
+    matches = [f for f in FOLDER_PREFIXES if folder == f or folder.startswith(f + "/")]
+    return max(matches, key=len) if matches else folder
 
 
 def _fail_on(violations: list[str], rule: str) -> None:

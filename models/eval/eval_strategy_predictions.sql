@@ -1,11 +1,6 @@
 {#- The top-12 list of every strategy of the registry (seed hm_strategies)
     for the scored customer-weeks: each strategy's list is its model
     eval_list_<strategy>. -#}
-{%- set strategies = [
-    'popular_last_week', 'popular_age_bucket', 'own_then_popular',
-    'own_recent_then_popular', 'rebuy_decay_trending', 'candidates_best_rank',
-    'als', 'ranker', 'submission', 'oracle',
-] %}
 with
 
 targets as (
@@ -16,7 +11,7 @@ targets as (
 
 unioned as (
 
-    {% for strategy in strategies %}
+    {% for strategy in hm_strategy_names() %}
     select
         '{{ strategy }}' as strategy,
         customer_id,

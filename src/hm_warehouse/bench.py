@@ -220,7 +220,7 @@ LAYER_PREFIXES = (
     ("dim_", "marts"), ("fct_", "marts"),
     ("feat_", "features"),
     ("cand_als", "als"), ("cand_", "candidates"), ("abt_", "abt"),
-    ("ml_ranker", "ranker"), ("ml_feature_importance", "ranker"),
+    ("ranker_models", "ranker"), ("ranker_feature_importance", "ranker"),
     # ml_submission_rows: the submission fill's name in runs recorded before 2026-11-23
     ("ml_submission", "submission"), ("submission", "submission"),
     ("eval_", "eval"),

@@ -34,6 +34,19 @@ def _generate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _registry(args: argparse.Namespace) -> int:
+    from .registry import MIRROR, mirror_is_current, write_mirror
+
+    if args.check:
+        if mirror_is_current():
+            print(f"{MIRROR} matches seeds/hm_*.csv")
+            return 0
+        print(f"error: {MIRROR} is stale: run `hm-warehouse registry`", file=sys.stderr)
+        return 1
+    print(f"wrote {write_mirror()}")
+    return 0
+
+
 def _exit_on_sigterm(signum: int, frame: FrameType | None) -> None:
     raise SystemExit(128 + signum)  # unwinds through the build's cleanup
 
@@ -196,6 +209,19 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("dbt_args", nargs="*", metavar="-- DBT_ARGS",
                        help="extra `dbt build` arguments, e.g. -- --target-path /tmp/t")
     build.set_defaults(func=_build)
+
+    registry = sub.add_parser(
+        "registry",
+        help="regenerate the registry's parse-time copy from seeds/hm_*.csv",
+        description="The registry (candidate sources, strategies, feature families) is "
+        "declared once, as the dbt seeds seeds/hm_*.csv. dbt builds its DAG before any "
+        "query can read a seed, so the models read a generated copy, "
+        "macros/registry/hm_registry_rows.sql: run this after editing a registry seed "
+        "(every dbt run checks the copy is current).",
+    )
+    registry.add_argument("--check", action="store_true",
+                          help="only check the copy is current (exit 1 if stale)")
+    registry.set_defaults(func=_registry)
 
     report = sub.add_parser(
         "report",

@@ -387,7 +387,8 @@ def _margins(rows: list[EvalRow]) -> str | None:
     models = [r for r in rows if r.strategy_kind in ("model", "submission")]
     if not models or not rows[0].best_baseline or rows[0].best_baseline not in by_name:
         return None
-    best = max(models, key=lambda r: (r.map_at_12, r.strategy))
+    # on a tie the model itself, not the submission table it fills
+    best = max(models, key=lambda r: (r.map_at_12, r.strategy_kind == "model", r.strategy))
     baseline = by_name[rows[0].best_baseline]
     if baseline.map_at_12 <= 0:
         return None

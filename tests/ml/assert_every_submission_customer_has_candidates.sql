@@ -1,11 +1,11 @@
-{#- Every customer to predict (abt_customer_weeks, split 'predict': every
+{#- Every customer to predict (spine_customer_weeks, split 'predict': every
     customer of sample_submission.csv) gets prediction-week candidates,
     customers with no history included: the popular sources cover them. -#}
 with
 
 to_predict as (
 
-    select customer_id from {{ ref('abt_customer_weeks') }}
+    select customer_id from {{ ref('spine_customer_weeks') }}
     where ml_split = 'predict'
 
 ),

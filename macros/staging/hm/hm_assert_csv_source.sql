@@ -111,7 +111,7 @@
     or a trailing carriage return; raises if the file is missing, has 0
     bytes or has no header line. -#}
 {% macro hm_read_csv_header(path) -%}
-    {%- set literal = "'" ~ path.replace("'", "''") ~ "'" -%}
+    {%- set literal = hm_sql_string(path) -%}
     {%- set files = run_query(
         "select count(*) as n from glob(" ~ literal ~ ")"
     ) -%}

@@ -20,7 +20,7 @@ def model(dbt, session):
         seed=int(dbt.config.get("seed")),
     )
     prediction_start = dbt.config.get("prediction_week_start")
-    targets = dbt.ref("abt_customer_weeks").project("customer_id, week_index").arrow()
+    targets = dbt.ref("spine_customer_weeks").project("customer_id, week_index").arrow()
     if hasattr(targets, "read_all"):
         targets = targets.read_all()
     first_week = pc.min(targets.column("week_index")).as_py() - params.history_weeks

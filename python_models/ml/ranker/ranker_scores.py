@@ -17,7 +17,7 @@ def model(dbt, session):
     keep = int(dbt.config.get("ranker_keep_top"))
     abts = {"valid": dbt.ref("abt_valid"), "predict": dbt.ref("abt_predict")}
     frames = []
-    for row in dbt.ref("ml_ranker").df().itertuples():
+    for row in dbt.ref("ranker_models").df().itertuples():
         booster = lgb.Booster(model_str=row.booster)
         for top in top_k_relation(booster, abts[row.scores_split], row.features.split(","),
                                   keep, batch_rows, partition_rows):

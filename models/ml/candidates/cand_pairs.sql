@@ -19,7 +19,7 @@ weeks as (
 
 customer_weeks as (
 
-    select * from {{ ref('abt_customer_weeks') }}
+    select * from {{ ref('spine_customer_weeks') }}
 
 ),
 

@@ -4,7 +4,7 @@ with
 
 customer_weeks as (
 
-    select * from {{ ref('abt_customer_weeks') }}
+    select * from {{ ref('spine_customer_weeks') }}
 
 ),
 

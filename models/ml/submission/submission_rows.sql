@@ -9,7 +9,7 @@ customers as (
     select
         customer_id,
         age_bucket
-    from {{ ref('abt_customer_weeks') }}
+    from {{ ref('spine_customer_weeks') }}
     where ml_split = 'predict'
 
 ),
@@ -20,7 +20,7 @@ ranker_picks as (
         customer_id,
         article_id,
         rank as fill_order
-    from {{ ref('ml_ranker_scores') }}
+    from {{ ref('ranker_scores') }}
     where ml_split = 'predict' and rank <= {{ var('submission_n') }}
 
 ),

@@ -13,7 +13,7 @@ with
 
 unioned as not materialized (
 
-    {% for source in sources %}
+    {% for source in hm_candidate_sources(rows=true) %}
     select
         customer_id,
         week_index,
@@ -21,7 +21,7 @@ unioned as not materialized (
         {{ loop.index }} as source_no,
         score,
         source_rank
-    from {{ ref('cand_' ~ source) }}
+    from {{ ref(source.model) }}
     {{ 'union all' if not loop.last }}
     {% endfor %}
 

@@ -8,7 +8,7 @@ from hm_warehouse.ranker import feature_importance
 
 def model(dbt, session):
     frames = []
-    for row in dbt.ref("ml_ranker").df().itertuples():
+    for row in dbt.ref("ranker_models").df().itertuples():
         imp = feature_importance(lgb.Booster(model_str=row.booster))
         imp.insert(0, "model_name", row.model_name)
         frames.append(imp)
