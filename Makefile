@@ -5,12 +5,14 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 export DBT_PROFILES_DIR := $(CURDIR)
-DATA_DIR ?= data/demo
+# defaults live in the dbt files (data dir: dbt_project.yml var data_dir;
+# warehouse: profiles.yml) and the CLI reads them; set DATA_DIR=... to override
+DATA_DIR ?=
+DATA_DIR_ARG := $(if $(DATA_DIR),--data-dir $(DATA_DIR))
+DATA_ENV := $(if $(DATA_DIR),HM_DATA_DIR=$(DATA_DIR))
 SCALE ?= demo
-WAREHOUSE ?= $(or $(HM_DUCKDB_PATH),warehouse/hm.duckdb)
-REPORT ?= reports/eda_report.html
 
-.PHONY: setup data demo build report bench scaling test lint sql-lint sql-fix docs docs-static browser clean
+.PHONY: setup data demo build report bench scaling test lint sql-lint sql-fix docs docs-static browser clean registry
 
 setup: $(VENV)/.installed
 
@@ -21,22 +23,22 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 data: setup
-	$(BIN)/hm-warehouse generate --scale $(SCALE) --out $(DATA_DIR) --if-missing --quiet
+	$(BIN)/hm-warehouse generate --scale $(SCALE) $(if $(DATA_DIR),--out $(DATA_DIR)) --if-missing --quiet
 
 ## the main job: demo data (generated once), then the whole dbt build into a
 ## new file, atomically published as warehouse/hm.duckdb (readers never blocked),
 ## then the EDA report (reports/eda_report.html)
 demo: data
-	$(BIN)/hm-warehouse build --data-dir $(DATA_DIR)
-	$(BIN)/hm-warehouse report --db $(WAREHOUSE) --out $(REPORT)
+	$(BIN)/hm-warehouse build $(DATA_DIR_ARG)
+	$(BIN)/hm-warehouse report
 
 ## the EDA report from the published warehouse: one self-contained HTML file
 report: setup
-	$(BIN)/hm-warehouse report --db $(WAREHOUSE) --out $(REPORT)
+	$(BIN)/hm-warehouse report
 
 ## the same build on the data already in DATA_DIR; dbt flags: make build DBT_ARGS='-s marts'
 build: setup
-	$(BIN)/hm-warehouse build --data-dir $(DATA_DIR) -- $(DBT_ARGS)
+	$(BIN)/hm-warehouse build $(DATA_DIR_ARG) -- $(DBT_ARGS)
 
 ## wall time and peak memory of `dbt build` per scale (data/<scale> generated if
 ## missing), per layer, against a raw DuckDB scan and a pandas notebook, side by
@@ -57,12 +59,16 @@ test: setup browser data
 	$(SQLFLUFF_ENV) $(BIN)/sqlfluff lint models analyses --processes 2
 	$(BIN)/pytest
 
+## regenerate the registry's parse-time copy after editing seeds/hm_*.csv
+registry: setup
+	$(BIN)/hm-warehouse registry
+
 lint: setup
 	$(BIN)/ruff check src pytests
 
 ## sqlfluff (dbt templater, rules in .sqlfluff) over models/ and analyses/;
 ## compiles with an in-memory DuckDB, so no built warehouse is needed
-SQLFLUFF_ENV := HM_DATA_DIR=$(DATA_DIR) HM_DUCKDB_PATH=:memory: HM_TEMP_DIR=$(CURDIR)/logs/sqlfluff_tmp
+SQLFLUFF_ENV := $(DATA_ENV) HM_DUCKDB_PATH=:memory: HM_TEMP_DIR=$(CURDIR)/logs/sqlfluff_tmp
 sql-lint: data
 	$(SQLFLUFF_ENV) $(BIN)/sqlfluff lint models analyses
 
@@ -83,11 +89,11 @@ browser:
 ## `make docs-static` writes the single self-contained file target/static_index.html
 DOCS_PORT ?= 8080
 docs: setup
-	HM_DATA_DIR=$(DATA_DIR) $(BIN)/dbt docs generate
-	HM_DATA_DIR=$(DATA_DIR) $(BIN)/dbt docs serve --host 127.0.0.1 --port $(DOCS_PORT) --no-browser
+	$(DATA_ENV) $(BIN)/dbt docs generate
+	$(DATA_ENV) $(BIN)/dbt docs serve --host 127.0.0.1 --port $(DOCS_PORT) --no-browser
 
 docs-static: setup
-	HM_DATA_DIR=$(DATA_DIR) $(BIN)/dbt docs generate --static
+	$(DATA_ENV) $(BIN)/dbt docs generate --static
 
 clean:
 	rm -rf target logs warehouse

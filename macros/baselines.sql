@@ -179,12 +179,34 @@
     {%- set own_n = settings['rebuy_own_n'] %}
     with
 
+    tuning_targets as (
+        -- a deterministic sample of at most rebuy_tuning_sample buyers of
+        -- the tuning weeks (by a hash of the customer and week), so the
+        -- tuning costs the same at any scale
+        select customer_id, week_index
+        from (
+            select
+                customer_id,
+                week_index,
+                row_number() over (
+                    order by md5(
+                        cast(customer_id as string) || '-'
+                        || cast(week_index as string)
+                    )
+                ) as draw
+            from (
+                select distinct customer_id, week_index
+                from {{ purchases }}
+                where week_index in ({{ tuning_weeks | join(', ') }})
+            ) as buyers
+        ) as drawn
+        where draw <= {{ settings['rebuy_tuning_sample'] }}
+    ),
+
     all_targets as (
         select customer_id, week_index, 0 as is_tuning from {{ targets }}
         union all
-        select distinct customer_id, week_index, 1 as is_tuning
-        from {{ purchases }}
-        where week_index in ({{ tuning_weeks | join(', ') }})
+        select customer_id, week_index, 1 as is_tuning from tuning_targets
     ),
 
     target_weeks as (
@@ -390,36 +412,26 @@
         ) as grid (grid_point, tau_no, product_weight, trend_weight)
     ),
 
-    scored as (
-        select
-            weights.grid_point,
-            candidates.is_tuning,
-            candidates.customer_id,
-            candidates.week_index,
-            candidates.article_id,
-            case weights.tau_no
-                {% for tau in grid['decay_days'] %}
-                when {{ loop.index }} then candidates.rebuy_{{ loop.index }}
-                    + weights.product_weight * candidates.sibling_{{ loop.index }}
-                {% endfor %}
-            end + weights.trend_weight * candidates.trend as score
-        from {{ candidates }} as candidates
-        cross join weights
-    ),
-
-    ranked as (
+    tuning_ranked as (
+        -- every grid point's lists for the tuning sample
         select * from (
             select
-                grid_point,
-                is_tuning,
-                customer_id,
-                week_index,
-                article_id,
+                weights.grid_point,
+                candidates.customer_id,
+                candidates.week_index,
+                candidates.article_id,
                 row_number() over (
-                    partition by grid_point, is_tuning, customer_id, week_index
-                    order by score desc, article_id asc
+                    partition by
+                        weights.grid_point, candidates.customer_id,
+                        candidates.week_index
+                    order by
+                        {{ hm_rebuy_decay_score('candidates', 'weights', grid) }}
+                        desc,
+                        candidates.article_id asc
                 ) as list_rank
-            from scored
+            from {{ candidates }} as candidates
+            cross join weights
+            where candidates.is_tuning = 1
         ) as numbered
         where list_rank <= {{ k }}
     ),
@@ -431,8 +443,7 @@
             week_index,
             article_id,
             list_rank as prediction_rank
-        from ranked
-        where is_tuning = 1
+        from tuning_ranked
     ),
 
     tuning_metrics as (
@@ -453,14 +464,45 @@
             group by strategy
         ) as ranked_points
         where point_rank = 1
+    ),
+
+    chosen as (
+        select weights.*
+        from weights
+        inner join best_point on weights.grid_point = best_point.grid_point
     )
 
     select
-        ranked.customer_id,
-        ranked.week_index,
-        ranked.article_id,
-        ranked.list_rank
-    from ranked
-    inner join best_point on ranked.grid_point = best_point.grid_point
-    where ranked.is_tuning = 0
+        customer_id,
+        week_index,
+        article_id,
+        list_rank
+    from (
+        select
+            candidates.customer_id,
+            candidates.week_index,
+            candidates.article_id,
+            row_number() over (
+                partition by candidates.customer_id, candidates.week_index
+                order by
+                    {{ hm_rebuy_decay_score('candidates', 'chosen', grid) }} desc,
+                    candidates.article_id asc
+            ) as list_rank
+        from {{ candidates }} as candidates
+        cross join chosen
+        where candidates.is_tuning = 0
+    ) as ranked
+    where list_rank <= {{ k }}
+{%- endmacro %}
+
+
+{#- The score of a rebuy_decay_trending candidate under a row of weights
+    (grid_point, tau_no, product_weight, trend_weight). -#}
+{% macro hm_rebuy_decay_score(candidates, weights, grid) -%}
+    case {{ weights }}.tau_no
+        {% for tau in grid['decay_days'] -%}
+        when {{ loop.index }} then {{ candidates }}.rebuy_{{ loop.index }}
+            + {{ weights }}.product_weight * {{ candidates }}.sibling_{{ loop.index }}
+        {% endfor -%}
+    end + {{ weights }}.trend_weight * {{ candidates }}.trend
 {%- endmacro %}

@@ -9,6 +9,7 @@ import pytest
 
 from hm_warehouse.als import SCHEMA as ALS_SCHEMA
 from hm_warehouse.als import AlsParams, als_candidates, interaction_matrix
+from hm_warehouse.params import project_defaults
 from hm_warehouse.ranker import (
     RankerParams,
     _matrix,
@@ -45,7 +46,7 @@ def test_interaction_matrix_decays_with_time():
 
 def test_als_learns_taste_groups_and_is_deterministic():
     targets = pd.DataFrame({"customer_id": ["c000", "c045", "zzz"], "week_index": [-1, -1, -1]})
-    params = AlsParams(factors=8, iterations=10, n=5, history_weeks=10)
+    params = project_defaults(AlsParams, factors=8, iterations=10, n=5, history_weeks=10)
     table = als_candidates(_transactions(), targets, params)
     assert isinstance(table, pa.Table) and table.schema == ALS_SCHEMA
     out = table.to_pandas()
@@ -81,7 +82,7 @@ def test_als_uses_only_weeks_before_the_target_week():
     tx = _transactions().to_pandas()
     tx.loc[tx["week_index"] >= -3, "article_id"] = "late"
     targets = pd.DataFrame({"customer_id": ["c000"], "week_index": [-3]})
-    out = als_candidates(pa.Table.from_pandas(tx), targets, AlsParams(factors=4, n=20))
+    out = als_candidates(pa.Table.from_pandas(tx), targets, project_defaults(AlsParams, factors=4, n=20))
     assert out.num_rows > 0 and "late" not in set(out.column("article_id").to_pylist())
 
 
@@ -99,7 +100,7 @@ def _abt(n_queries=200, seed=1):
 
 def test_ranker_learns_signal_and_scores_in_batches():
     train, valid = _abt(), _abt(60, seed=2)
-    booster, best, features = train_ranker(train, valid, RankerParams(n_estimators=30,
+    booster, best, features = train_ranker(train, valid, project_defaults(RankerParams, n_estimators=30,
                                                                       min_child_samples=5))
     assert features == ["signal", "noise"]
     assert 1 <= best <= 30
@@ -120,7 +121,7 @@ def test_ranker_learns_signal_and_scores_in_batches():
         streamed.sort_values(["week_index", "customer_id", "rank"]).reset_index(drop=True),
         expected.sort_values(["week_index", "customer_id", "rank"]).reset_index(drop=True),
     )
-    final = refit_ranker(pd.concat([train, valid]), RankerParams(min_child_samples=5), best,
+    final = refit_ranker(pd.concat([train, valid]), project_defaults(RankerParams, min_child_samples=5), best,
                          features)
     assert final.num_trees() == best
 
@@ -131,7 +132,7 @@ def test_top_k_relation_in_hash_parts_equals_ranking_everything():
     the same top k as ranking all scores at once."""
     duckdb = pytest.importorskip("duckdb")
     train, valid = _abt(), _abt(60, seed=2)
-    booster, _, features = train_ranker(train, valid, RankerParams(n_estimators=10,
+    booster, _, features = train_ranker(train, valid, project_defaults(RankerParams, n_estimators=10,
                                                                    min_child_samples=5))
     expected = rank_scores(pd.concat(score_batches(
         booster, [pa.RecordBatch.from_pandas(valid)], features)), k=3)
@@ -153,7 +154,7 @@ def test_ranker_trains_from_sorted_arrow_as_from_unsorted_pandas():
     """The model hands over Arrow tables sorted by query; a DataFrame in any
     order is sorted first. Both give the same booster."""
     train, valid = _abt(), _abt(60, seed=2)
-    params = RankerParams(n_estimators=20, min_child_samples=5)
+    params = project_defaults(RankerParams, n_estimators=20, min_child_samples=5)
     shuffled = train.sample(frac=1.0, random_state=0)
     ordered = pa.Table.from_pandas(
         train.sort_values(["week_index", "customer_id", "article_id"]), preserve_index=False)
@@ -197,7 +198,7 @@ def test_training_relation_gives_the_same_booster_with_float_columns():
     train, valid = _abt(), _abt(60, seed=2)
     train["count_feature"] = np.arange(len(train)) % 17  # an integer column too
     valid["count_feature"] = np.arange(len(valid)) % 17
-    params = RankerParams(n_estimators=20, min_child_samples=5)
+    params = project_defaults(RankerParams, n_estimators=20, min_child_samples=5)
     con = duckdb.connect()
     con.register("train_df", train.sample(frac=1.0, random_state=3))
     con.register("valid_df", valid)

@@ -5,6 +5,7 @@
     {%- for name in [
         'eval_k', 'n_train_weeks', 'baseline_recent_lookback_weeks',
         'rebuy_decay_grid', 'rebuy_trend_weeks', 'rebuy_own_n',
+        'rebuy_tuning_sample',
     ] -%}
         {%- do settings.update({name: var(name)}) -%}
     {%- endfor -%}

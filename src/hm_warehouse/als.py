@@ -9,6 +9,7 @@ articles of every target customer it knows. Deterministic for a seed.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
@@ -20,16 +21,20 @@ from threadpoolctl import threadpool_limits
 
 @dataclass(frozen=True)
 class AlsParams:
-    factors: int = 64
-    iterations: int = 15
-    regularization: float = 0.05
-    alpha: float = 20.0
-    decay_days: float = 30.0
-    history_weeks: int = 26
-    n: int = 30
-    recent_weeks: int = 2  # recommend only articles sold in these last weeks
-    seed: int = 42
-    threads: int = 2
+    """The dbt vars als_<field> (and seed); threads from $HM_THREADS
+    (hm_warehouse.params.from_config)."""
+
+    VAR_PREFIX: ClassVar[str] = "als_"
+    factors: int
+    iterations: int
+    regularization: float
+    alpha: float
+    decay_days: float
+    history_weeks: int
+    n: int
+    recent_weeks: int  # recommend only articles sold in these last weeks
+    seed: int
+    threads: int
 
 
 def interaction_matrix(

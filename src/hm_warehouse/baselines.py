@@ -21,6 +21,7 @@ figures agree to the last digit (pytests/test_baselines.py).
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -72,14 +73,24 @@ def baseline_sql(con: duckdb.DuckDBPyConnection, strategy: str, purchases: str, 
 
 
 def heuristic_scores(data_dir: str | Path, hidden_file: str | Path | None = None,
-                     settings: Mapping[str, Any] | None = None) -> dict[str, dict]:
+                     settings: Mapping[str, Any] | None = None,
+                     memory_limit: str = "4GB") -> dict[str, dict]:
     """MAP@12, recall, precision and hit rate of each baseline (and of the
     oracle, when its file is there) on the hidden week, over its buyers."""
     settings = {**dbt_vars(), **(settings or {})}
     data_dir = Path(data_dir)
     hidden = Path(hidden_file) if hidden_file else data_dir / HIDDEN_TRANSACTIONS
     prediction_start = dt.date.fromisoformat(str(settings["cutoff_date"])) + dt.timedelta(1)
-    con = duckdb.connect()
+    with tempfile.TemporaryDirectory(prefix="hm-baselines-") as spill:
+        con = duckdb.connect(config={"memory_limit": memory_limit, "temp_directory": spill})
+        try:
+            return _score(con, data_dir, hidden, prediction_start, settings)
+        finally:
+            con.close()
+
+
+def _score(con: duckdb.DuckDBPyConnection, data_dir: Path, hidden: Path,
+           prediction_start: dt.date, settings: Mapping[str, Any]) -> dict[str, dict]:
     con.execute("set enable_progress_bar = false")
     con.execute(f"""
         create table purchases as

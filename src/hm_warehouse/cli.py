@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import signal
 import sys
 from pathlib import Path
 from types import FrameType
 
+from . import settings
+
 
 def _generate(args: argparse.Namespace) -> int:
     from .generator import generate
+    from .settings import data_dir, source_files
 
-    out = Path(args.out)
-    if args.if_missing and all((out / f).exists() for f in (
-            "articles.csv", "customers.csv", "transactions_train.csv", "sample_submission.csv")):
+    out = Path(args.out) if args.out else data_dir()
+    if args.if_missing and all((out / f).exists() for f in source_files()):
         print(f"data already present in {out}; nothing to do")
         return 0
     summary = generate(args.scale, out, seed=args.seed, progress=not args.quiet,
@@ -61,10 +62,11 @@ def _project_dir(args: argparse.Namespace) -> Path | None:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from .publish import SOURCE_FILES, PublishError, format_result, publish_build
+    from .publish import PublishError, format_result, publish_build
+    from .settings import source_files
 
-    data_dir = Path(args.data_dir or os.environ.get("HM_DATA_DIR", "data/demo")).resolve()
-    missing = [f for f in SOURCE_FILES if not (data_dir / f).exists()]
+    data_dir = Path(args.data_dir or settings.data_dir()).resolve()
+    missing = [f for f in source_files() if not (data_dir / f).exists()]
     if missing:
         print(f"error: {data_dir} lacks {', '.join(missing)}; "
               f"make it with `hm-warehouse generate --out {data_dir}`", file=sys.stderr)
@@ -172,7 +174,8 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--scale", choices=SCALES, default="demo",
                      help="tiny: tests (seconds); small: 1%% of Kaggle customers; demo: 10%% "
                      "(~1 min); full: Kaggle size (minutes)")
-    gen.add_argument("--out", required=True, help="output directory")
+    gen.add_argument("--out", help="output directory (default: the dbt var data_dir, "
+                     f"$HM_DATA_DIR or {settings.data_dir()})")
     gen.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
     gen.add_argument("--if-missing", action="store_true",
                      help="do nothing when the four files already exist in OUT")
@@ -192,11 +195,10 @@ def build_parser() -> argparse.ArgumentParser:
         usage="%(prog)s [options] [-- dbt build arguments]",
     )
     build.add_argument("--data-dir", help="directory of the H&M csv files "
-                       "(default: $HM_DATA_DIR or data/demo)")
-    build.add_argument("--warehouse", default=os.environ.get("HM_DUCKDB_PATH", "warehouse/hm.duckdb"),
+                       f"(default: $HM_DATA_DIR or {settings.data_dir()})")
+    build.add_argument("--warehouse", default=str(settings.warehouse_path()),
                        help="published DuckDB file (default: $HM_DUCKDB_PATH or %(default)s)")
-    build.add_argument("--submission",
-                       default=os.environ.get("HM_SUBMISSION_PATH", "warehouse/submission.csv"),
+    build.add_argument("--submission", default=str(settings.submission_path()),
                        help="published submission csv (default: $HM_SUBMISSION_PATH or "
                        "%(default)s)")
     build.add_argument("--select", nargs="+", metavar="SELECTOR",
@@ -231,7 +233,7 @@ def build_parser() -> argparse.ArgumentParser:
         "PNGs embedded in one HTML file. Fails naming any table the report needs that the "
         "warehouse lacks.",
     )
-    report.add_argument("--db", default=os.environ.get("HM_DUCKDB_PATH", "warehouse/hm.duckdb"),
+    report.add_argument("--db", default=str(settings.warehouse_path()),
                         help="DuckDB warehouse (default: $HM_DUCKDB_PATH or %(default)s)")
     report.add_argument("--out", default="reports/eda_report.html",
                         help="HTML file to write (default: %(default)s)")

@@ -38,7 +38,6 @@ from typing import IO, Literal
 
 import duckdb
 
-SOURCE_FILES = ("articles.csv", "customers.csv", "transactions_train.csv", "sample_submission.csv")
 EVAL_TABLE = "eval.eval_strategies"
 SELECTION_FLAGS = frozenset(
     {"-s", "--select", "-m", "--models", "--model", "--exclude", "--selector",

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import ClassVar
 
 import lightgbm as lgb
 import numpy as np
@@ -25,13 +26,17 @@ NOT_FEATURES = {*KEYS, "ml_split", "label"}
 
 @dataclass(frozen=True)
 class RankerParams:
-    n_estimators: int = 400
-    learning_rate: float = 0.05
-    num_leaves: int = 63
-    min_child_samples: int = 50
-    early_stopping_rounds: int = 40
-    seed: int = 42
-    threads: int = 2
+    """The dbt vars ranker_<field> (and seed); threads from $HM_THREADS
+    (hm_warehouse.params.from_config)."""
+
+    VAR_PREFIX: ClassVar[str] = "ranker_"
+    n_estimators: int
+    learning_rate: float
+    num_leaves: int
+    min_child_samples: int
+    early_stopping_rounds: int
+    seed: int
+    threads: int
 
 
 # Training and validation tables come sorted in this order (the dbt model
@@ -158,14 +163,15 @@ def refit_ranker(data, params: RankerParams, n_estimators: int, features):
     return model.booster_
 
 
-def score_batches(booster: lgb.Booster, batches: Iterable, features: list[str]) -> Iterator[pd.DataFrame]:
+def score_batches(booster: lgb.Booster, batches: Iterable, features: list[str],
+                  threads: int = 1) -> Iterator[pd.DataFrame]:
     """Score candidate rows batch by batch: (customer_id, week_index, article_id, score)."""
     for batch in batches:
         table = as_table(batch)
         if table.num_rows == 0:
             continue
         out = table.select(list(KEYS)).to_pandas()
-        out["score"] = booster.predict(_matrix(table, features), num_threads=2)
+        out["score"] = booster.predict(_matrix(table, features), num_threads=threads)
         yield out
 
 
@@ -191,13 +197,13 @@ def feature_importance(booster: lgb.Booster) -> pd.DataFrame:
 
 
 def top_k_stream(booster: lgb.Booster, batches: Iterable, features: list[str],
-                 k: int) -> Iterator[pd.DataFrame]:
+                 k: int, threads: int = 1) -> Iterator[pd.DataFrame]:
     """Score batches of candidates sorted by (week_index, customer_id) and
     yield each customer-week's top k with its rank. A customer-week cut by
     a batch boundary is held back until its last rows arrive, so ranks are
     exact and memory holds one batch plus the kept top k."""
     carry: pd.DataFrame | None = None
-    for scored in score_batches(booster, batches, features):
+    for scored in score_batches(booster, batches, features, threads):
         if carry is not None:
             scored = pd.concat([carry, scored], ignore_index=True)
         last = scored.iloc[-1]
@@ -212,7 +218,8 @@ def top_k_stream(booster: lgb.Booster, batches: Iterable, features: list[str],
 
 
 def top_k_relation(booster: lgb.Booster, relation, features: list[str], k: int,
-                   batch_rows: int, partition_rows: int) -> Iterator[pd.DataFrame]:
+                   batch_rows: int, partition_rows: int,
+                   threads: int = 1) -> Iterator[pd.DataFrame]:
     """Each customer-week's top k of a DuckDB relation of candidates.
 
     top_k_stream needs the rows sorted by customer-week; sorting every
@@ -228,5 +235,5 @@ def top_k_relation(booster: lgb.Booster, relation, features: list[str], k: int,
         rows = columns if n_parts == 1 else columns.filter(
             f"hash(customer_id) % {n_parts} = {part}")
         reader = rows.order("week_index, customer_id").arrow(batch_rows)
-        yield from top_k_stream(booster, reader, features, k)
+        yield from top_k_stream(booster, reader, features, k, threads)
 

@@ -72,6 +72,14 @@ def memory_limit(root: Path | None = None) -> str:
     return _render(_profile_target(root)["settings"]["memory_limit"])
 
 
+def source_file(table: str, root: Path | None = None) -> str:
+    """The file name of one table of source hm (`articles` -> articles.csv)."""
+    name = f"{table}.csv"
+    if name not in source_files(root):
+        raise ValueError(f"source hm has no table {table!r}: {source_files(root)}")
+    return name
+
+
 @functools.cache
 def source_files(root: Path | None = None) -> tuple[str, ...]:
     """The csv files of source hm, in the sources yml's order."""

@@ -5,20 +5,12 @@ and output are Arrow tables: no pandas copy of transactions or candidates."""
 import pyarrow.compute as pc
 
 from hm_warehouse.als import AlsParams, als_candidates
+from hm_warehouse.params import from_config
 
 
 def model(dbt, session):
-    # hyperparameters are dbt vars, handed over as config in _python_models.yml
-    params = AlsParams(
-        factors=int(dbt.config.get("als_factors")),
-        iterations=int(dbt.config.get("als_iterations")),
-        regularization=float(dbt.config.get("als_regularization")),
-        alpha=float(dbt.config.get("als_alpha")),
-        decay_days=float(dbt.config.get("als_decay_days")),
-        history_weeks=int(dbt.config.get("als_history_weeks")),
-        n=int(dbt.config.get("als_n")),
-        seed=int(dbt.config.get("seed")),
-    )
+    # hyperparameters are dbt vars, handed over as config in _candidates__models.yml
+    params = from_config(AlsParams, dbt.config.get("hyperparameters"))
     prediction_start = dbt.config.get("prediction_week_start")
     targets = dbt.ref("spine_customer_weeks").project("customer_id, week_index").arrow()
     if hasattr(targets, "read_all"):

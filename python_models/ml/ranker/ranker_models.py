@@ -6,6 +6,7 @@ prediction week). Returns one row per model with the booster as text."""
 import pandas as pd
 import pyarrow as pa
 
+from hm_warehouse.params import from_config
 from hm_warehouse.ranker import (
     RankerParams,
     as_table,
@@ -16,14 +17,8 @@ from hm_warehouse.ranker import (
 
 
 def model(dbt, session):
-    params = RankerParams(
-        n_estimators=int(dbt.config.get("ranker_n_estimators")),
-        learning_rate=float(dbt.config.get("ranker_learning_rate")),
-        num_leaves=int(dbt.config.get("ranker_num_leaves")),
-        min_child_samples=int(dbt.config.get("ranker_min_child_samples")),
-        early_stopping_rounds=int(dbt.config.get("ranker_early_stopping_rounds")),
-        seed=int(dbt.config.get("seed")),
-    )
+    # hyperparameters are dbt vars, handed over as config in _ranker__models.yml
+    params = from_config(RankerParams, dbt.config.get("hyperparameters"))
     # Arrow with float32 features, sorted by query in DuckDB (which spills):
     # no pandas copy of the ABTs
     train = as_table(training_relation(dbt.ref("abt_train")).arrow())

@@ -8,6 +8,7 @@ rows at full scale."""
 import lightgbm as lgb
 import pandas as pd
 
+from hm_warehouse import settings
 from hm_warehouse.ranker import top_k_relation
 
 
@@ -20,6 +21,6 @@ def model(dbt, session):
     for row in dbt.ref("ranker_models").df().itertuples():
         booster = lgb.Booster(model_str=row.booster)
         for top in top_k_relation(booster, abts[row.scores_split], row.features.split(","),
-                                  keep, batch_rows, partition_rows):
+                                  keep, batch_rows, partition_rows, settings.threads()):
             frames.append(top.assign(ml_split=row.scores_split))
     return pd.concat(frames, ignore_index=True)

@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
+from ..settings import source_file
 from . import config as cfg
 from .catalog import make_catalog
 from .oracle import Oracle
@@ -22,7 +23,6 @@ from .writer import TransactionWriter, write_customers, write_oracle, write_samp
 __all__ = ["cfg", "generate"]
 
 ORACLE_K = 12
-FILES = ("articles.csv", "customers.csv", "transactions_train.csv", "sample_submission.csv")
 
 
 def generate(scale: str, out: str | Path, seed: int = 42, progress: bool = True,
@@ -44,11 +44,12 @@ def generate(scale: str, out: str | Path, seed: int = 42, progress: bool = True,
 
     catalog = make_catalog(np.random.default_rng([seed, 1]), spec.articles)
     people = make_population(np.random.default_rng([seed, 2]), spec.customers)
-    catalog.table.to_csv(out / "articles.csv", index=False)
-    write_customers(people, out / "customers.csv")
+    catalog.table.to_csv(out / source_file("articles"), index=False)
+    write_customers(people, out / source_file("customers"))
 
     article_ids = catalog.table["article_id"].tolist()
-    train = TransactionWriter(out / "transactions_train.csv", people.customer_id, article_ids)
+    train = TransactionWriter(out / source_file("transactions_train"), people.customer_id,
+                              article_ids)
     hidden = TransactionWriter(out / "hidden" / "transactions_test_week.csv",
                                people.customer_id, article_ids)
     sold = np.zeros(catalog.n_articles, dtype=np.int64)
@@ -72,7 +73,8 @@ def generate(scale: str, out: str | Path, seed: int = 42, progress: bool = True,
                  out / "hidden" / "oracle_predictions.csv")
 
     top = np.argsort(-sold, kind="stable")[:12]
-    write_sample_submission(people, [article_ids[i] for i in top], out / "sample_submission.csv")
+    write_sample_submission(people, [article_ids[i] for i in top],
+                            out / source_file("sample_submission"))
 
     summary = {
         "scale": scale,
