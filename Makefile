@@ -57,6 +57,7 @@ scaling: setup
 test: setup browser data
 	$(BIN)/ruff check src pytests python_models
 	$(SQLFLUFF_ENV) $(BIN)/sqlfluff lint models analyses --processes 2
+	$(BIN)/sqlfluff lint --config src/hm_warehouse/report/queries/.sqlfluff src/hm_warehouse/report/queries
 	$(BIN)/pytest
 
 ## regenerate the registry's parse-time copy after editing seeds/hm_*.csv

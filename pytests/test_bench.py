@@ -15,12 +15,14 @@ from pathlib import Path
 import pytest
 
 from hm_warehouse.bench import (
+    LAYERS,
     README_BEGIN,
     README_END,
     TreeRssSampler,
     count_rows,
     layer_growth,
     layer_of,
+    load_run_results,
     loglog_slope,
     measure_command,
     merge_resumed,
@@ -39,8 +41,8 @@ from hm_warehouse.bench import (
     targets,
     update_readme,
 )
+from hm_warehouse.bench.peers import pandas_notebook, scan_transactions
 from hm_warehouse.cli import build_parser
-from hm_warehouse.peers import pandas_notebook, scan_transactions
 
 MIB = 2**20
 
@@ -232,14 +234,43 @@ def test_cli_parses_bench_options() -> None:
 
 # ------------------------------------------------------------ layers and growth
 
-def test_layer_of_follows_the_naming_rules() -> None:
+def test_layer_of_follows_the_project_folders() -> None:
+    cases = {
+        ("base_hm__transactions", "model", "models/staging/hm/base/base_hm__transactions.sql"):
+            "staging",
+        ("stg_hm__customers", "model", "models/staging/hm/stg_hm__customers.sql"): "staging",
+        ("dim_customers", "model", "models/marts/dim_customers.sql"): "marts",
+        ("feat_customer_weekly", "model", "models/features/feat_customer_weekly.sql"):
+            "features",
+        ("spine_customer_weeks", "model", "models/ml/spine/spine_customer_weeks.sql"): "spine",
+        ("cand_union", "model", "models/ml/candidates/cand_union.sql"): "candidates",
+        ("cand_als", "model", "python_models/ml/candidates/cand_als.py"): "candidates",
+        ("abt_predict", "model", "models/ml/abt/abt_predict.sql"): "abt",
+        ("ranker_scores", "model", "python_models/ml/ranker/ranker_scores.py"): "ranker",
+        ("submission_csv", "model", "models/ml/submission/submission_csv.sql"): "submission",
+        ("eval_strategies", "model", "models/eval/eval_strategies.sql"): "eval",
+        # the folder decides, not the name
+        ("stg_like_name", "model", "models/eval/stg_like_name.sql"): "eval",
+        ("misplaced", "model", "models/ml/misplaced.sql"): "other",
+        ("x", "model", "models/ml/new_stage/x.sql"): "other",
+        ("something_new", "model", "models/something_new.sql"): "other",
+        ("hm_strategies", "seed", "seeds/hm_strategies.csv"): "other",
+        ("not_null_x", "test", "models/marts/_marts__models.yml"): "tests",
+        ("assert_x", "test", "tests/ml/assert_x.sql"): "tests",
+        ("cand_popular.k", "unit_test", "models/ml/candidates/_candidates.yml"): "tests",
+        ("dashboard", "exposure", "models/exposures/_exposures.yml"): "other",
+    }
+    assert {key: layer_of(*key) for key in cases} == cases
+
+
+def test_layer_of_without_a_manifest_uses_the_legacy_names() -> None:
     cases = {
         ("base_hm__transactions", "model"): "staging", ("stg_hm__customers", "model"): "staging",
         ("dim_customers", "model"): "marts", ("fct_article_weeks", "model"): "marts",
-        ("feat_customer_weekly", "model"): "features", ("cand_als", "model"): "als",
+        ("feat_customer_weekly", "model"): "features",
+        ("spine_customer_weeks", "model"): "spine", ("cand_als", "model"): "candidates",
         ("cand_union", "model"): "candidates", ("abt_predict", "model"): "abt",
         ("ranker_models", "model"): "ranker", ("ranker_scores", "model"): "ranker",
-        ("ranker_feature_importance", "model"): "ranker",
         ("submission_rows", "model"): "submission", ("submission_csv", "model"): "submission",
         ("ml_submission_rows", "model"): "submission",  # its name in the recorded runs
         ("eval_strategies", "model"): "eval", ("not_null_x", "test"): "tests",
@@ -250,13 +281,61 @@ def test_layer_of_follows_the_naming_rules() -> None:
 
 
 def test_every_model_of_the_project_has_a_layer() -> None:
-    from pathlib import Path as P
-
-    repo = P(__file__).resolve().parents[1]
-    names = [p.stem for folder in ("models", "python_models")
+    """Every model file is in a layer's folder, and the legacy name table
+    (for runs recorded without a manifest) agrees with the folders."""
+    repo = Path(__file__).resolve().parents[1]
+    files = [p.relative_to(repo).as_posix() for folder in ("models", "python_models")
              for p in (repo / folder).rglob("*") if p.suffix in (".sql", ".py")]
-    assert len(names) > 30
-    assert [n for n in names if layer_of(n) == "other"] == []
+    assert len(files) > 30
+    layers = {f: layer_of(Path(f).stem, "model", f) for f in files}
+    assert [f for f, layer in layers.items() if layer == "other"] == []
+    assert {f: layer_of(Path(f).stem) for f in files} == layers
+
+
+def test_load_run_results_reads_the_layers_from_the_manifest(tmp_path: Path) -> None:
+    (tmp_path / "run_results.json").write_text(json.dumps(RUN_RESULTS))
+    legacy = load_run_results(tmp_path / "run_results.json")
+    assert [n.path for n in legacy] == [None] * 6
+    assert [n.layer for n in legacy] == ["marts", "ranker", "marts", "tests", "tests",
+                                         "submission"]
+    manifest = {
+        "nodes": {
+            "model.hm_warehouse.fct_transactions": {
+                "original_file_path": "models/marts/fct_transactions.sql"},
+            "model.hm_warehouse.ranker_models": {
+                "original_file_path": "python_models/ml/ranker/ranker_models.py"},
+            # a model moved to another folder: the folder wins over the name
+            "model.hm_warehouse.dim_weeks": {"original_file_path": "models/ml/spine/dim_weeks.sql"},
+            "test.hm_warehouse.not_null_dim_weeks_week_index.abc123": {
+                "original_file_path": "models/marts/_marts__models.yml"},
+            "model.hm_warehouse.submission": {
+                "original_file_path": "models/ml/submission/submission.sql"},
+        },
+        "unit_tests": {
+            "unit_test.hm_warehouse.cand_popular.cand_popular_top_k_per_week": {
+                "original_file_path": "models/ml/candidates/_candidates.yml"}},
+    }
+    (tmp_path / "manifest.json").write_text(json.dumps(manifest))
+    nodes = load_run_results(tmp_path / "run_results.json")
+    assert nodes[1].path == "python_models/ml/ranker/ranker_models.py"
+    assert [n.layer for n in nodes] == ["marts", "ranker", "spine", "tests", "tests",
+                                        "submission"]
+    assert list(summarise_layers(nodes)) == ["marts", "spine", "ranker", "submission", "tests"]
+
+
+def test_runs_recorded_with_the_old_layers_still_render() -> None:
+    """A run recorded before the layers followed the folders has an `als`
+    layer (and no spine): it renders, als after candidates."""
+    old = _layered("full", 30_000_000, {"staging": 300.0, "candidates": 90.0, "als": 40.0,
+                                        "abt": 20.0}, 12.0)
+    new = _layered("small", 300_000, {"staging": 3.0, "spine": 0.5, "candidates": 2.0,
+                                      "abt": 0.2}, 1.0)
+    growth = layer_growth([old, new])
+    assert list(growth) == ["staging", "spine", "candidates", "als", "abt"]
+    assert growth["als"]["seconds"] == {"small": None, "full": 40.0}
+    report = {"started_at": "2026-01-01T00:00:00+00:00", "finished_at": "2026-01-01T01:00:00",
+              "machine": {"git_commit": None}, "scales": [new, old]}
+    assert "| als | n/a | 40.0 s |" in render_summary(report)
 
 
 def _node(name: str, kind: str, seconds: float, start: float | None, end: float | None):
@@ -466,8 +545,10 @@ def test_bench_on_tiny_data_records_every_field(tiny_data: Path, tmp_path: Path)
     assert result["wall_seconds"] > 0 and result["peak_rss_bytes"] > 0
     assert result["warehouse_bytes"] > 0
     assert result["nodes_by_status"].get("error", 0) == 0
-    assert set(result["layers"]) >= {"staging", "marts", "features", "candidates", "als",
+    # every folder of the project is a layer (seeds and hooks are "other")
+    assert set(result["layers"]) >= {"staging", "marts", "features", "spine", "candidates",
                                      "abt", "ranker", "submission", "eval", "tests"}
+    assert set(result["layers"]) <= set(LAYERS)
     for layer, figures in result["layers"].items():
         assert figures["nodes"] > 0 and figures["span_seconds"] is not None, layer
         assert figures["peak_rss_bytes"] > 0, layer

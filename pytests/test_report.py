@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import shutil
+import string
 import struct
 import time
 from html.parser import HTMLParser
@@ -19,7 +20,7 @@ import pytest
 import yaml
 
 from hm_warehouse.cli import main
-from hm_warehouse.report import CHARTS, TABLES, ReportError, required_tables, write_report
+from hm_warehouse.report import CHARTS, TABLES, ReportError, queries, required_tables, write_report
 
 if TYPE_CHECKING:  # the plugin is loaded by pytest_plugins, not imported
     from fixtures_warehouse import TinyWarehouse
@@ -178,3 +179,29 @@ def test_exposure_lists_every_model_the_report_reads() -> None:
     listed = {ref.split("'")[1] for ref in eda["depends_on"]}
     read = {name.split(".")[1] for name in required_tables()}
     assert read == listed, f"read but not listed: {read - listed}; listed, not read: {listed - read}"
+
+
+def test_every_query_file_feeds_a_chart_or_table() -> None:
+    """queries/<name>.sql: each file is read by some panel or table (its
+    text between the placeholders appears in that SQL), and no SQL is left
+    unfilled."""
+    sqls = [p.sql for c in CHARTS for p in c.panels] + [t.sql for t in TABLES]
+    assert not [sql for sql in sqls if "{" in sql or "}" in sql]
+    names = queries.names()
+    assert len(names) >= 20
+    for name in names:
+        parts = [text for text, *_ in string.Formatter().parse(queries.template(name))
+                 if text.strip()]
+        assert any(all(part in sql for part in parts) for sql in sqls), \
+            f"queries/{name}.sql feeds no chart or table"
+
+
+def test_query_parameters_are_checked() -> None:
+    assert queries.placeholders("customer_status") == {"column"}
+    assert "club_member_status" in queries.query("customer_status", column="club_member_status")
+    with pytest.raises(ValueError, match="column"):
+        queries.query("customer_status")
+    with pytest.raises(ValueError, match="no parameters"):
+        queries.query("customers_per_age", column="age")
+    with pytest.raises(FileNotFoundError, match="no_such_query"):
+        queries.query("no_such_query")

@@ -9,10 +9,12 @@
   and the weekly aggregates per customer (units, spend) and per article
   (units, distinct buyers, revenue) over Wednesday-Tuesday weeks.
 
-Each runs in its own process (`python -m hm_warehouse.peers KIND DATA_DIR
---result FILE`) so the benchmark measures its wall time and peak memory the
-way it measures the dbt build; the process writes its own step timings and
-a few output figures (which tests compare with the warehouse) to FILE.
+Each runs in its own process (`python -m hm_warehouse.bench.peers KIND
+DATA_DIR --result FILE`, started by `run_peer`) so the benchmark measures
+its wall time and peak memory the way it measures the dbt build; the
+process writes its own step timings and a few output figures (which tests
+compare with the warehouse) to FILE. `peer_ratios` sets the warehouse's
+figures against them.
 """
 
 from __future__ import annotations
@@ -24,7 +26,14 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from .measure import CommandMeasurement, measure_command
+
+if TYPE_CHECKING:  # run.py imports this module
+    from .run import BenchSettings
+
+CLI = "hm_warehouse.bench.peers"  # python -m CLI: this module's main()
 WEEK0_START = "2018-09-19"  # a Wednesday: weeks run Wednesday -> Tuesday
 TOP_N = 12
 
@@ -104,8 +113,58 @@ def pandas_notebook(data_dir: Path, out_dir: Path) -> dict:
     }
 
 
+def run_peer(kind: str, data_dir: Path, work: Path, settings: BenchSettings,
+             measure: Callable[..., CommandMeasurement] = measure_command) -> dict:
+    """One measured `python -m hm_warehouse.bench.peers KIND` process."""
+    result_file = work / f"peer_{kind}.json"
+    cmd = [sys.executable, "-m", CLI, kind, str(data_dir), "--result", str(result_file)]
+    if kind == "scan":
+        cmd += ["--memory-limit", settings.memory_limit]
+    measured = measure(cmd, output=work / f"peer_{kind}.out", interval=settings.interval)
+    out = {
+        "returncode": measured.returncode,
+        "wall_seconds": round(measured.wall_seconds, 2),
+        "peak_rss_bytes": measured.peak_rss_bytes,
+    }
+    if measured.returncode == 0 and result_file.exists():
+        out.update(json.loads(result_file.read_text()))
+    else:
+        out["output_tail"] = (work / f"peer_{kind}.out").read_text(errors="replace")[-2000:]
+    return out
+
+
+def peer_ratios(result: dict) -> dict:
+    """The warehouse against its peers of the same run.
+
+    - staging_vs_scan: stg_hm__transactions' execution time / the scan's
+      (the issue's target: within 2x);
+    - build_vs_pandas: the whole build's wall time and peak memory / the
+      pandas notebook's (the build does far more: quarantine, features, ML);
+    - marts_vs_pandas: staging + marts (what yields the same weekly
+      aggregates, with quarantine and tests) / the pandas notebook's time."""
+    models, layers, peers = result.get("models", {}), result.get("layers", {}), \
+        result.get("peers", {})
+    scan, pandas = peers.get("scan") or {}, peers.get("pandas") or {}
+
+    def div(a: float | None, b: float | None) -> float | None:
+        return round(a / b, 3) if a is not None and b else None
+
+    scan_seconds = (scan.get("steps") or {}).get("scan")
+    staging_marts = sum(layers.get(k, {}).get("seconds", 0.0) for k in ("staging", "marts"))
+    ok = pandas.get("returncode") == 0
+    return {
+        "staging_vs_scan": div(models.get("stg_hm__transactions"), scan_seconds),
+        "build_vs_pandas_wall": div(result["wall_seconds"], pandas.get("wall_seconds")) if ok
+        else None,
+        "build_vs_pandas_peak_rss": div(result["peak_rss_bytes"], pandas.get("peak_rss_bytes"))
+        if ok else None,
+        "marts_vs_pandas_seconds": div(staging_marts or None, pandas.get("wall_seconds")) if ok
+        else None,
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m hm_warehouse.peers",
+    parser = argparse.ArgumentParser(prog=f"python -m {CLI}",
                                      description=__doc__.split("\n\n")[0])
     parser.add_argument("kind", choices=("scan", "pandas"))
     parser.add_argument("data_dir", type=Path)
