@@ -90,16 +90,17 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from .report import ReportError, write_report
+    from .report import DEFAULT_OUT, ReportError, write_report
 
+    out = Path(args.out) if args.out else DEFAULT_OUT
+    options = {"memory_limit": args.memory_limit} if args.memory_limit else {}
     try:
-        report = write_report(Path(args.db), Path(args.out),
-                              Path(args.png_dir) if args.png_dir else None,
-                              memory_limit=args.memory_limit)
+        report = write_report(Path(args.db), out,
+                              Path(args.png_dir) if args.png_dir else None, **options)
     except ReportError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    print(f"wrote {args.out}: {len(report.charts)} charts, {len(report.tables)} tables "
+    print(f"wrote {out}: {len(report.charts)} charts, {len(report.tables)} tables "
           f"from {args.db} in {report.seconds:.1f} s")
     return 0
 
@@ -235,12 +236,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     report.add_argument("--db", default=str(settings.warehouse_path()),
                         help="DuckDB warehouse (default: $HM_DUCKDB_PATH or %(default)s)")
-    report.add_argument("--out", default="reports/eda_report.html",
-                        help="HTML file to write (default: %(default)s)")
+    report.add_argument("--out", help="HTML file to write (default: the report's, "
+                        "eda_report.html under reports/)")
     report.add_argument("--png-dir", help="also write every chart as DIR/<chart id>.png")
-    report.add_argument("--memory-limit", default="4GB",
+    report.add_argument("--memory-limit",
                         help="DuckDB memory limit; larger aggregations spill to a temporary "
-                        "directory (default: %(default)s)")
+                        "directory (default: the report's, 4GB)")
     report.set_defaults(func=_report)
 
     bench = sub.add_parser(
