@@ -10,6 +10,7 @@ DuckDB file, target path and log path, so runs never clash.
 from __future__ import annotations
 
 import csv
+import json
 import os
 import subprocess
 import sys
@@ -235,7 +236,8 @@ def dbt_env(data_dir: Path, work_dir: Path) -> dict[str, str]:
     return env
 
 
-def start_dbt_build(data_dir: Path, work_dir: Path, select: str = "staging") -> subprocess.Popen:
+def start_dbt_build(data_dir: Path, work_dir: Path, select: str = "staging",
+                    dbt_vars: dict | None = None) -> subprocess.Popen:
     """Start `dbt build --select <select>` over data_dir; output goes to work_dir/dbt.out."""
     work_dir.mkdir(parents=True, exist_ok=True)
     cmd = [
@@ -248,6 +250,7 @@ def start_dbt_build(data_dir: Path, work_dir: Path, select: str = "staging") -> 
         "--log-path",
         str(work_dir / "logs"),
         "--no-use-colors",
+        *(["--vars", json.dumps(dbt_vars)] if dbt_vars else []),
     ]
     with open(work_dir / "dbt.out", "w") as out:  # the child keeps its own handle
         proc = subprocess.Popen(

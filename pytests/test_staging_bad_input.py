@@ -169,6 +169,14 @@ FAILURE_BUILDS: dict[str, dict[str, str]] = {
 }
 
 
+# whole files the quarantine would empty: build name -> {file: mutation}; the
+# staging tables build, then hm_quarantine_share stops the run naming the file
+EMPTYING_BUILDS: dict[str, dict[str, str]] = {
+    "header_only": {"transactions_train": "header_only", "sample_submission": "header_only"},
+    "another_date_format": {"transactions_train": "day_first_dates"},
+}
+
+
 def mutate(path: Path, how: str) -> None:
     text = path.read_text()
     header, _, body = text.partition("\n")
@@ -184,6 +192,11 @@ def mutate(path: Path, how: str) -> None:
         path.write_text(header.replace("FN,Active", "Active,FN") + "\n" + body)
     elif how == "drop_last_column":  # transactions: no sales_channel_id
         path.write_text(header.rsplit(",", 1)[0] + "\n" + body)
+    elif how == "header_only":
+        path.write_text(header + "\n")
+    elif how == "day_first_dates":  # transactions: 2018-09-20 -> 20-09-2018
+        path.write_text(header + "\n" + re.sub(
+            r"^(\d{4})-(\d{2})-(\d{2})", r"\3-\2-\1", body, flags=re.MULTILINE))
     else:
         raise ValueError(how)
 
@@ -194,20 +207,34 @@ def builds(tmp_path_factory) -> dict[str, DbtRun]:
     root = tmp_path_factory.mktemp("staging_bad_input")
     data: dict[str, Path] = {}
 
-    quarantine = write_valid_files(root / "quarantine" / "data")
+    # a quote in the path is data, never SQL (before: a raw parser error)
+    quarantine = write_valid_files(root / "o'neil" / "data")
     for file, text, _ in QUARANTINE_CASES:
         append_lines(quarantine / f"{file}.csv", [text])
     for file, text in ACCEPTED_LINES:
         append_lines(quarantine / f"{file}.csv", [text])
     data["quarantine"] = quarantine
 
-    for name, mutations in FAILURE_BUILDS.items():
+    for name, mutations in {**FAILURE_BUILDS, **EMPTYING_BUILDS}.items():
         data_dir = write_valid_files(root / name / "data")
         for file, how in mutations.items():
             mutate(data_dir / f"{file}.csv", how)
         data[name] = data_dir
 
-    procs = {name: start_dbt_build(d, d.parent / "work") for name, d in data.items()}
+    # the quarantine build is mostly bad rows on purpose: it may only warn
+    lenient = {"quarantine": {"quarantine_max_rejected_share": 1.0}}
+    # the generator's hidden week with a row whose customer id is empty
+    hidden = write_valid_files(root / "hidden_week" / "data")
+    (hidden / "hidden").mkdir()
+    week = [transaction_row(A, ARTICLE_IDS[0], t_dat="2020-09-24"),
+            transaction_row("", ARTICLE_IDS[1], t_dat="2020-09-25")]
+    (hidden / "hidden" / "transactions_test_week.csv").write_text("\n".join(
+        [",".join(HEADERS["transactions_train"])]
+        + [line("transactions_train", row) for row in week]) + "\n")
+    data["hidden_week"] = hidden
+
+    procs = {name: start_dbt_build(d, d.parent / "work", dbt_vars=lenient.get(name))
+             for name, d in data.items()}
     runs = {name: finish_dbt_build(p) for name, p in procs.items()}
     for name, run in runs.items():
         print(f"dbt build {name}: exit {run.returncode} in {run.seconds:.1f} s")
@@ -220,7 +247,19 @@ def builds(tmp_path_factory) -> dict[str, DbtRun]:
 def test_quarantine_build_passes(builds):
     run = builds["quarantine"]
     assert run.returncode == 0, run.output[-5000:]
-    assert "Completed successfully" in run.output
+    # every file is mostly bad rows here: hm_quarantine_share warns on each
+    assert re.search(r"Done\. PASS=\d+ WARN=4 ERROR=0", run.output), run.output[-3000:]
+
+
+def test_a_large_quarantine_warns_naming_file_and_reason(builds):
+    run = builds["quarantine"]
+    data_dir = Path(run.db_path).parent.parent / "data"
+    n_bad = sum(1 for f, _, _ in QUARANTINE_CASES if f == "articles")
+    pattern = (re.escape(f"many rows quarantined: {data_dir / 'articles.csv'}: 3 clean of "
+                         f"{3 + n_bad} rows (")
+               + r"[0-9.]+% quarantined in staging\.stg_hm__articles_rejected"
+               + re.escape("); most common reason: '"))
+    assert re.search(pattern, run.output), run.output[-5000:]
 
 
 @pytest.mark.parametrize(
@@ -345,8 +384,26 @@ FAILURE_CASES = [
 ]
 
 
+# files the quarantine would empty: staged, then stopped by hm_quarantine_share
+# (before: 0 clean rows staged green and the build failed later, in cand_als)
+EMPTYING_CASES = [
+    ("header_only", "transactions_train", [r"transactions_train\.csv has a header but no rows"]),
+    ("header_only", "sample_submission", [r"sample_submission\.csv has a header but no rows"]),
+    (
+        "another_date_format",
+        "transactions_train",
+        [
+            r"too few usable rows in \S*transactions_train\.csv: 0 clean of 4 rows \(100\.0%",
+            r"% quarantined in staging\.stg_hm__transactions_rejected\); most common reason:",
+            r"most common reason: 'unparseable t_dat' \(4 rows\)",
+        ],
+    ),
+]
+
+
 @pytest.mark.parametrize(
-    ("build", "file", "patterns"), FAILURE_CASES, ids=[f"{b}:{f}" for b, f, _ in FAILURE_CASES]
+    ("build", "file", "patterns"), FAILURE_CASES + EMPTYING_CASES,
+    ids=[f"{b}:{f}" for b, f, _ in FAILURE_CASES + EMPTYING_CASES],
 )
 def test_unreadable_file_stops_the_build(builds, build, file, patterns):
     run = builds[build]
@@ -373,3 +430,13 @@ def test_failures_stop_before_staging_tables(builds, build):
             else [(0,)]
         )
         assert tables == [(0,)], f"{model} was built from a broken {file}.csv"
+
+
+def test_a_bad_hidden_week_row_fails_evaluation_loudly(builds):
+    """Before: a hidden-week row with a null id silently left eval_labels."""
+    run = builds["hidden_week"]
+    assert run.returncode != 0, run.output[-3000:]
+    assert re.search(r"FAIL 1 accepted_values_stg_hm__hidden_transactions_is_valid", run.output), \
+        run.output[-3000:]
+    assert run.query("select count(*), count(*) filter (where not is_valid)"
+                     " from staging.stg_hm__hidden_transactions") == [(2, 1)]

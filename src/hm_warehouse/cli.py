@@ -20,6 +20,12 @@ def _generate(args: argparse.Namespace) -> int:
     if args.if_missing and all((out / f).exists() for f in source_files()):
         print(f"data already present in {out}; nothing to do")
         return 0
+    foreign = _user_files(out)
+    if foreign:
+        print(f"error: {out} holds files the generator did not write ({', '.join(foreign)}); "
+              "generate writes synthetic data and would replace them. Choose another "
+              "--out (an empty or new directory)", file=sys.stderr)
+        return 2
     summary = generate(args.scale, out, seed=args.seed, progress=not args.quiet,
                        score=not args.no_score)
     print(json.dumps(summary, indent=2))
@@ -33,6 +39,16 @@ def _generate(args: argparse.Namespace) -> int:
               " (real leaderboard: popular 0.0056-0.0071, own purchases then popular "
               "0.020-0.021, tuned re-buys 0.022-0.023)")
     return 0
+
+
+def _user_files(directory: Path) -> list[str]:
+    """Files in `directory` that a generator run did not write: any file there
+    when it holds no generation_summary.json (the generator writes it last)."""
+    from .generator import SUMMARY_FILE
+
+    if not directory.is_dir() or (directory / SUMMARY_FILE).exists():
+        return []
+    return sorted(p.name for p in directory.iterdir() if p.is_file())
 
 
 def _registry(args: argparse.Namespace) -> int:
@@ -68,8 +84,13 @@ def _build(args: argparse.Namespace) -> int:
     data_dir = Path(args.data_dir or settings.data_dir()).resolve()
     missing = [f for f in source_files() if not (data_dir / f).exists()]
     if missing:
-        print(f"error: {data_dir} lacks {', '.join(missing)}; "
-              f"make it with `hm-warehouse generate --out {data_dir}`", file=sys.stderr)
+        present = _user_files(data_dir)
+        hint = (f"it holds {', '.join(present)}: put the four Kaggle csv files there "
+                "(their names as above), or build synthetic data in another directory "
+                "with `hm-warehouse generate --out NEW_DIR` and `--data-dir NEW_DIR`"
+                if present else f"make synthetic data with `hm-warehouse generate --out "
+                f"{data_dir}`")
+        print(f"error: {data_dir} lacks {', '.join(missing)}; {hint}", file=sys.stderr)
         return 2
     project_dir = _project_dir(args)
     if project_dir is None:

@@ -1,16 +1,48 @@
 {#- The submission in long form: for every customer of sample_submission.csv
     exactly var('submission_n') distinct articles, the ranker's picks first,
     then the customer's age-bucket best sellers of the last week, then the
-    overall best sellers (cold-start customers get the last two). -#}
+    overall best sellers (cold-start customers get the last two; a customer
+    whose sample_submission row staging quarantined gets the overall best
+    sellers under the id as written). -#}
 with
 
-customers as (
+staged_customers as (
 
     select
         customer_id,
         age_bucket
     from {{ ref('spine_customer_weeks') }}
     where ml_split = 'predict'
+
+),
+
+unstaged_customers as (
+
+    -- sample_submission rows that staging quarantined (an unknown or
+    -- malformed id, a short row): Kaggle still scores one row per id of
+    -- the file, so each gets the overall best sellers under its id as
+    -- written; a duplicate line needs no second row
+    select distinct
+        raw_customer_id as customer_id,
+        cast(null as varchar) as age_bucket
+    from {{ ref('stg_hm__sample_submission_rejected') }}
+    where
+        rejection_reason != 'duplicate customer_id'
+        and raw_customer_id != ''
+
+),
+
+customers as (
+
+    select * from staged_customers
+
+    union all
+
+    select * from unstaged_customers
+    where
+        unstaged_customers.customer_id not in (
+            select staged_customers.customer_id from staged_customers
+        )
 
 ),
 

@@ -20,9 +20,11 @@ from .population import make_population
 from .simulate import Behaviour, Simulator
 from .writer import TransactionWriter, write_customers, write_oracle, write_sample_submission
 
-__all__ = ["cfg", "generate"]
+__all__ = ["SUMMARY_FILE", "cfg", "generate"]
 
 ORACLE_K = 12
+# written last: a directory holding it was made by the generator
+SUMMARY_FILE = "generation_summary.json"
 
 
 def generate(scale: str, out: str | Path, seed: int = 42, progress: bool = True,
@@ -92,5 +94,5 @@ def generate(scale: str, out: str | Path, seed: int = 42, progress: bool = True,
         scores = heuristic_scores(out)
         summary["hidden_week_buyers"] = scores["oracle"]["customers"]
         summary["map12"] = {name: figures["map"] for name, figures in scores.items()}
-    (out / "generation_summary.json").write_text(json.dumps(summary, indent=2) + "\n")
+    (out / SUMMARY_FILE).write_text(json.dumps(summary, indent=2) + "\n")
     return summary
