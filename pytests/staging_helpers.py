@@ -282,7 +282,8 @@ def raw_line_count(path: Path) -> int:
     con = duckdb.connect()
     try:
         n = len(HEADERS[path.stem])
-        columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(n))
+        # the staging sources' three spare columns: rows with extra fields read too
+        columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(n + 3))
         return con.execute(
             f"select count(*) from read_csv(?, header=true, auto_detect=false, "
             f"null_padding=true, nullstr=chr(1), columns={{{columns}}})",

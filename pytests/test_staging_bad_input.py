@@ -70,7 +70,18 @@ QUARANTINE_CASES: list[tuple[str, str, str]] = [
     ("customers", line("customers", customer_row("1" * 64, Active="true")), "unparseable Active"),
     ("customers", line("customers", customer_row("2" * 64, age="thirty")), "unparseable age"),
     ("customers", line("customers", customer_row(A, postal_code="zzz")), "duplicate customer_id"),
+    # implausible ages (before: staged clean; -1 fed the youngest age bucket)
+    ("customers", line("customers", customer_row("5" * 64, age="-1")), "implausible age"),
+    ("customers", line("customers", customer_row("6" * 64, age="0")), "implausible age"),
+    ("customers", line("customers", customer_row("7" * 64, age="250")), "implausible age"),
     ("customers", "3" * 64 + ",1.0,1.0", "too few fields"),
+    # one and three stray fields (before: the whole build stopped on a CSV error)
+    ("customers", line("customers", customer_row("a1" * 32)) + ",x", "too many fields"),
+    (
+        "transactions_train",
+        line("transactions_train", transaction_row(A, ARTICLE_IDS[1])) + ",1,2,3",
+        "too many fields",
+    ),
     # transactions_train.csv
     (
         "transactions_train",
@@ -154,6 +165,11 @@ ACCEPTED_LINES: list[tuple[str, str]] = [
     # upper-case customer id
     ("transactions_train", line("transactions_train", transaction_row(C.upper(), ARTICLE_IDS[1]))),
     ("customers", line("customers", customer_row("4" * 64, FN="1", Active="0", age="41.0"))),
+    # categories in other spellings (before: separate categories)
+    ("customers", line("customers", customer_row(
+        "8" * 64, club_member_status=" ACTIVE", fashion_news_frequency="Regularly "))),
+    ("customers", line("customers", customer_row(
+        "9" * 64, club_member_status="active", fashion_news_frequency="monthly"))),
 ]
 
 # file-level failures: build name -> {file: mutation}; files in one build are
@@ -324,6 +340,8 @@ def test_accepted_variants_are_normalised(builds):
     assert customers["4" * 64][:3] == (True, False, 41)
     assert customers[B] == (False, False, None, "NONE", "ACTIVE")
     assert customers[C][3] == "NONE"  # written 'None'
+    assert customers["8" * 64][3:] == ("Regularly", "ACTIVE")
+    assert customers["9" * 64][3:] == ("Monthly", "ACTIVE")
     # the kept duplicate is the valid row (smallest raw_row), not the appended one
     assert run.query(
         "select postal_code from staging.stg_hm__customers where customer_id = ?", [A]

@@ -13,6 +13,7 @@ formats must give the same transactions the same 10-character article ids.
 from __future__ import annotations
 
 import csv
+import re
 import shutil
 from collections import Counter
 from pathlib import Path
@@ -95,7 +96,10 @@ def builds(tmp_path_factory) -> dict[str, DbtRun]:
     procs = {}
     for fmt in FORMATS:
         build_data_dir(fmt, root / fmt / "data")
-        procs[fmt] = start_dbt_build(root / fmt / "data", root / fmt / "work")
+        # the samples are not referentially consistent, so most sampled
+        # transactions are quarantined (unknown ids): allowed here, warned of
+        procs[fmt] = start_dbt_build(root / fmt / "data", root / fmt / "work",
+                                     dbt_vars={"quarantine_max_rejected_share": 1.0})
     runs = {fmt: finish_dbt_build(p) for fmt, p in procs.items()}
     for fmt, run in runs.items():
         print(f"dbt build {fmt}: exit {run.returncode} in {run.seconds:.1f} s")
@@ -106,7 +110,7 @@ def builds(tmp_path_factory) -> dict[str, DbtRun]:
 def test_real_format_builds(builds, fmt):
     run = builds[fmt]
     assert run.returncode == 0, run.output[-5000:]
-    assert "Completed successfully" in run.output
+    assert re.search(r"Done\. PASS=\d+ WARN=\d+ ERROR=0", run.output), run.output[-3000:]
 
 
 @pytest.mark.parametrize("fmt", FORMATS)

@@ -96,12 +96,13 @@
     {%- set read_columns = modules.re.findall(
         "'([^']+)'\\s*:\\s*'VARCHAR'", node.meta['external_location']
     ) -%}
-    {%- if read_columns != expected -%}
+    {%- if read_columns != expected + hm_spare_fields() -%}
         {{- exceptions.raise_compiler_error(
             "source " ~ node.source_name ~ "." ~ node.name
             ~ " in _hm__sources.yml: the read_csv columns map ("
             ~ read_columns | join(',') ~ ") differs from the columns list ("
-            ~ expected | join(',') ~ ")"
+            ~ expected | join(',') ~ ") followed by the spare fields ("
+            ~ hm_spare_fields() | join(',') ~ ")"
         ) -}}
     {%- endif -%}
 {%- endmacro %}
@@ -145,4 +146,13 @@
         ) -}}
     {%- endif -%}
     {%- do return(first_line[0]) -%}
+{%- endmacro %}
+
+
+{#- The spare columns each csv source reads after its real ones (the
+    read_csv columns maps in _hm__sources.yml end with them): a row with up
+    to this many extra fields is read, then quarantined as 'too many
+    fields'. -#}
+{% macro hm_spare_fields() -%}
+    {{ return(['hm_spare_1', 'hm_spare_2', 'hm_spare_3']) }}
 {%- endmacro %}

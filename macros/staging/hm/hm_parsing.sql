@@ -107,12 +107,17 @@
 {%- endmacro %}
 
 
-{#- fashion_news_frequency: `NONE` and `None` to the one spelling `NONE`;
-    empty to null; other values kept as written. -#}
-{% macro hm_parse_fashion_news_frequency(expr) -%}
+{#- A category field: trimmed and matched case-insensitively to its one
+    spelling in `values` (` active`, `ACTIVE ` -> `ACTIVE`; `None` ->
+    `NONE`); empty to null; another value kept trimmed (a warning test
+    flags it). -#}
+{% macro hm_parse_category(expr, values) -%}
     case
-        when upper({{ expr }}) = 'NONE' then 'NONE'
-        else nullif({{ expr }}, '')
+        {%- for value in values %}
+        when upper(trim({{ expr }})) = upper({{ hm_sql_string(value) }})
+            then {{ hm_sql_string(value) }}
+        {%- endfor %}
+        else nullif(trim({{ expr }}), '')
     end
 {%- endmacro %}
 

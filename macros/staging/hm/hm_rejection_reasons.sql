@@ -13,7 +13,8 @@
         'department_no', 'index_group_no', 'section_no', 'garment_group_no',
     ] -%}
     {%- set article_reasons = [
-        'too few fields',
+        'too many fields',
+            'too few fields',
         'malformed article_id',
         'malformed product_code',
     ] -%}
@@ -24,14 +25,17 @@
     {{- return({
         'articles': article_reasons,
         'customers': [
+            'too many fields',
             'too few fields',
             'malformed customer_id',
             'unparseable FN',
             'unparseable Active',
             'unparseable age',
+            'implausible age',
             'duplicate customer_id',
         ],
         'transactions': [
+            'too many fields',
             'too few fields',
             'malformed customer_id',
             'malformed article_id',
@@ -44,6 +48,7 @@
             'unknown article_id',
         ],
         'sample_submission': [
+            'too many fields',
             'too few fields',
             'malformed customer_id',
             'unknown customer_id',

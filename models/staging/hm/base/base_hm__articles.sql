@@ -24,7 +24,8 @@ renamed as (
             'index_group_no', 'index_group_name', 'section_no',
             'section_name', 'garment_group_no', 'garment_group_name',
             'detail_desc',
-        ]) | indent(8) }} as raw_row,
+        ] + hm_spare_fields()) | indent(8) }} as raw_row,
+        hm_spare_1 is not null as has_extra_fields,
 
         -- raw text fields, as read
         article_id as raw_article_id,
@@ -111,6 +112,8 @@ row_checks as (
     select
         *,
         case
+            when has_extra_fields
+                then {{ hm_reason('articles', 'too many fields') }}
             when raw_detail_desc is null
                 then {{ hm_reason('articles', 'too few fields') }}
             when article_id is null

@@ -16,7 +16,8 @@ renamed as (
         {{ hm_csv_row([
             'customer_id', 'fn', 'active', 'club_member_status',
             'fashion_news_frequency', 'age', 'postal_code',
-        ]) | indent(8) }} as raw_row,
+        ] + hm_spare_fields()) | indent(8) }} as raw_row,
+        hm_spare_1 is not null as has_extra_fields,
 
         -- raw text fields, as read
         customer_id as raw_customer_id,
@@ -40,9 +41,12 @@ parsed as (
         {{ hm_parse_customer_id('raw_customer_id') }} as customer_id,
 
         ---------- strings
-        nullif(raw_club_member_status, '') as club_member_status,
-        {{ hm_parse_fashion_news_frequency('raw_fashion_news_frequency') }}
-            as fashion_news_frequency,
+        {{ hm_parse_category(
+            'raw_club_member_status', var('club_member_statuses')
+        ) }} as club_member_status,
+        {{ hm_parse_category(
+            'raw_fashion_news_frequency', var('fashion_news_frequencies')
+        ) }} as fashion_news_frequency,
         nullif(raw_postal_code, '') as postal_code,
 
         ---------- numerics
@@ -61,6 +65,8 @@ row_checks as (
     select
         *,
         case
+            when has_extra_fields
+                then {{ hm_reason('customers', 'too many fields') }}
             when raw_postal_code is null
                 then {{ hm_reason('customers', 'too few fields') }}
             when customer_id is null
@@ -71,6 +77,10 @@ row_checks as (
                 then {{ hm_reason('customers', 'unparseable Active') }}
             when {{ hm_is_unparseable('age') }}
                 then {{ hm_reason('customers', 'unparseable age') }}
+            when
+                age not between {{ var('customer_age_range')[0] }}
+                and {{ var('customer_age_range')[1] }}
+                then {{ hm_reason('customers', 'implausible age') }}
         end as row_rejection_reason
 
     from parsed

@@ -19,8 +19,10 @@ renamed as (
     select
         -- provenance
         {{ hm_source_file_name('hm', 'sample_submission') }} as source_file,
-        {{ hm_csv_row(['customer_id', 'prediction']) | indent(8) }}
-            as raw_row,
+        {{ hm_csv_row(
+            ['customer_id', 'prediction'] + hm_spare_fields()
+        ) | indent(8) }} as raw_row,
+        hm_spare_1 is not null as has_extra_fields,
 
         -- raw text fields, as read
         customer_id as raw_customer_id,
@@ -57,6 +59,8 @@ row_checks as (
     select
         parsed.*,
         case
+            when parsed.has_extra_fields
+                then {{ hm_reason('sample_submission', 'too many fields') }}
             when parsed.raw_prediction is null
                 then {{ hm_reason('sample_submission', 'too few fields') }}
             when parsed.customer_id is null

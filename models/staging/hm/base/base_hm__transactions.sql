@@ -28,7 +28,8 @@ renamed as (
         {{ hm_csv_row([
             't_dat', 'customer_id', 'article_id', 'price',
             'sales_channel_id',
-        ]) | indent(8) }} as raw_row,
+        ] + hm_spare_fields()) | indent(8) }} as raw_row,
+        hm_spare_1 is not null as has_extra_fields,
 
         -- raw text fields, as read
         t_dat as raw_t_dat,
@@ -82,6 +83,8 @@ final as (
     select
         parsed.*,
         case
+            when parsed.has_extra_fields
+                then {{ hm_reason('transactions', 'too many fields') }}
             when parsed.raw_sales_channel_id is null
                 then {{ hm_reason('transactions', 'too few fields') }}
             when parsed.customer_id is null
