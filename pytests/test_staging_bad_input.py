@@ -10,6 +10,7 @@ build reports two errors). All four builds run in parallel.
 
 from __future__ import annotations
 
+import gzip
 import re
 from pathlib import Path
 
@@ -176,7 +177,8 @@ ACCEPTED_LINES: list[tuple[str, str]] = [
 # independent (articles/customers, or transactions/sample_submission), so each
 # build reports both errors
 FAILURE_BUILDS: dict[str, dict[str, str]] = {
-    "missing_and_renamed": {"articles": "delete", "customers": "rename_column"},
+    # articles as .csv.gz only (before: "missing", with no word of the .gz file)
+    "missing_and_renamed": {"articles": "gzip", "customers": "rename_column"},
     "zero_bytes_and_reordered": {"articles": "zero_bytes", "customers": "swap_columns"},
     "missing_column_and_no_header": {
         "transactions_train": "drop_last_column",
@@ -196,7 +198,8 @@ EMPTYING_BUILDS: dict[str, dict[str, str]] = {
 def mutate(path: Path, how: str) -> None:
     text = path.read_text()
     header, _, body = text.partition("\n")
-    if how == "delete":
+    if how == "gzip":
+        path.with_name(path.name + ".gz").write_bytes(gzip.compress(path.read_bytes()))
         path.unlink()
     elif how == "zero_bytes":
         path.write_bytes(b"")
@@ -356,7 +359,11 @@ def test_accepted_variants_are_normalised(builds):
 
 
 FAILURE_CASES = [
-    ("missing_and_renamed", "articles", [r"articles\.csv is missing"]),
+    (
+        "missing_and_renamed",
+        "articles",
+        [r"articles\.csv is missing", r"found \S*articles\.csv\.gz instead: the project reads only csv"],
+    ),
     (
         "missing_and_renamed",
         "customers",

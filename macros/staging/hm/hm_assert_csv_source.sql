@@ -117,10 +117,21 @@
         "select count(*) as n from glob(" ~ literal ~ ")"
     ) -%}
     {%- if files.columns[0].values()[0] == 0 -%}
+        {#- the same name in another format (.csv.gz, .parquet): say so -#}
+        {%- set stem = path[:-4] if path.endswith('.csv') else path -%}
+        {%- set others = run_query(
+            "select file from glob(" ~ hm_sql_string(stem ~ '.*') ~ ")"
+            ~ " order by file"
+        ).columns[0].values() -%}
+        {%- set hint = (
+            "; found " ~ others | join(', ') ~ " instead: the project reads"
+            ~ " only csv, so convert it first, for example with DuckDB:"
+            ~ " COPY (FROM '" ~ others[0] ~ "') TO '" ~ path ~ "' (HEADER)"
+        ) if others else '' -%}
         {{- exceptions.raise_compiler_error(
             "hm source file " ~ path ~ " is missing (data_dir = "
             ~ var('data_dir') ~ "; set the dbt var data_dir or the env var"
-            ~ " HM_DATA_DIR to the directory holding the csv files)"
+            ~ " HM_DATA_DIR to the directory holding the csv files)" ~ hint
         ) -}}
     {%- endif -%}
     {%- set size = run_query(
