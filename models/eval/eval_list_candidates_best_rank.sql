@@ -14,16 +14,14 @@ candidates as (
 
 ),
 
-ranked as (
+scored as (
 
     select
         candidates.customer_id,
         candidates.week_index,
         candidates.article_id,
-        row_number() over (
-            partition by candidates.customer_id, candidates.week_index
-            order by {{ hm_union_order() }}
-        ) as list_rank
+        candidates.best_rank,
+        candidates.n_sources
     from candidates
     inner join targets
         on candidates.customer_id = targets.customer_id
@@ -31,10 +29,23 @@ ranked as (
 
 ),
 
+ranked as (
+
+    {{ hm_top_k_per_group(
+        'scored', 'customer_id, week_index', hm_union_order(),
+        var('eval_k'), 'list_rank'
+    ) }}
+
+),
+
 final as (
 
-    select * from ranked
-    where list_rank <= {{ var('eval_k') }}
+    select
+        customer_id,
+        week_index,
+        article_id,
+        list_rank
+    from ranked
 
 )
 
