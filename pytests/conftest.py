@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from hm_warehouse.generator import generate
+from hm_warehouse.generator import SUMMARY_FILE, generate
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -25,7 +25,7 @@ def demo_data(tmp_path_factory) -> tuple[Path, dict]:
     """The demo scale (10% of Kaggle customers): reused from data/demo when
     `make demo` already generated it with the default seed."""
     existing = REPO / "data" / "demo"
-    summary_file = existing / "generation_summary.json"
+    summary_file = existing / SUMMARY_FILE
     if summary_file.exists() and os.environ.get("HM_TEST_REGENERATE") != "1":
         import json
 

@@ -14,7 +14,7 @@
     ] -%}
     {%- set article_reasons = [
         'too many fields',
-            'too few fields',
+        'too few fields',
         'malformed article_id',
         'malformed product_code',
     ] -%}
