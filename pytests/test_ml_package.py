@@ -8,7 +8,7 @@ import pyarrow as pa
 import pytest
 
 from hm_warehouse.als import SCHEMA as ALS_SCHEMA
-from hm_warehouse.als import AlsParams, als_candidates, interaction_matrix
+from hm_warehouse.als import AlsParams, als_candidates, fit_schedule, interaction_matrix
 from hm_warehouse.params import project_defaults
 from hm_warehouse.ranker import (
     RankerParams,
@@ -84,6 +84,32 @@ def test_als_uses_only_weeks_before_the_target_week():
     targets = pd.DataFrame({"customer_id": ["c000"], "week_index": [-3]})
     out = als_candidates(pa.Table.from_pandas(tx), targets, project_defaults(AlsParams, factors=4, n=20))
     assert out.num_rows > 0 and "late" not in set(out.column("article_id").to_pylist())
+
+
+def test_fit_schedule_serves_later_weeks_within_the_staleness():
+    weeks = [-5, -4, -3, -2, -1, 0]
+    assert fit_schedule(weeks, 0) == {w: w for w in weeks}
+    assert fit_schedule(weeks, 4) == {-5: -5, -4: -5, -3: -5, -2: -5, -1: -5, 0: 0}
+    assert fit_schedule([0, -1, -5, -3], 1) == {-5: -5, -3: -3, -1: -1, 0: -1}
+
+
+def test_a_shared_als_model_sees_only_weeks_before_its_earliest_week():
+    """With one model serving weeks -3 and -2, week -2's candidates come from
+    the weeks before -3: purchases of week -3 (which precede week -2, but not
+    the model's week) never reach them, and both weeks get the same lists."""
+    tx = _transactions().to_pandas()
+    tx.loc[tx["week_index"] == -3, "article_id"] = "late"
+    targets = pd.DataFrame({"customer_id": ["c000", "c000"], "week_index": [-3, -2]})
+    shared = project_defaults(AlsParams, factors=4, n=20, max_staleness_weeks=1)
+    out = als_candidates(pa.Table.from_pandas(tx), targets, shared).to_pandas()
+    assert set(out["week_index"]) == {-3, -2} and "late" not in set(out["article_id"])
+    by_week = {w: list(g["article_id"]) for w, g in out.groupby("week_index")}
+    assert by_week[-3] == by_week[-2]
+    # one model per week: week -2's model has seen week -3
+    own = als_candidates(pa.Table.from_pandas(tx), targets,
+                         project_defaults(AlsParams, factors=4, n=20, max_staleness_weeks=0))
+    own = own.to_pandas()
+    assert "late" in set(own.loc[own["week_index"] == -2, "article_id"])
 
 
 def _abt(n_queries=200, seed=1):

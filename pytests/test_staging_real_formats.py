@@ -140,7 +140,7 @@ def test_both_formats_give_the_same_article_ids(builds):
     rows = {}
     for fmt, run in builds.items():
         rows[fmt] = run.query(
-            "select raw_t_dat, customer_id, article_id, sales_channel_id"
+            "select transaction_date, customer_id, article_id, sales_channel_id"
             " from staging.base_hm__transactions"
         )
         assert len(rows[fmt]) == 1000

@@ -1,6 +1,7 @@
 """ALS (implicit) candidates: collaborative filtering per target week.
 
-For every target week the model is trained only on the weeks before it
+For every target week the model is trained only on the weeks before it (or
+before an earlier target week, when one model serves several: fit_schedule)
 (confidence-weighted implicit feedback, each purchase weighted by
 exp(-days before the week / decay_days)), then recommends the top N
 articles of every target customer it knows. Deterministic for a seed.
@@ -33,6 +34,10 @@ class AlsParams:
     history_weeks: int
     n: int
     recent_weeks: int  # recommend only articles sold in these last weeks
+    # a model fit for target week f also serves the target weeks up to f + this
+    # (its data all comes before f, so before them too: no leakage); 0 = one fit
+    # per target week
+    max_staleness_weeks: int
     seed: int
     threads: int
 
@@ -92,6 +97,20 @@ def recommend(model, matrix: sp.csr_matrix, rows: np.ndarray, n: int,
     return row, np.concatenate(out_items), np.concatenate(out_scores), rank
 
 
+def fit_schedule(weeks, max_staleness_weeks: int) -> dict[int, int]:
+    """Target week -> the target week whose model serves it: the earliest
+    week fits a model, which serves every later week at most
+    `max_staleness_weeks` after it; the next week beyond fits the next one.
+    A model trained on the weeks before week f sees nothing of f or later."""
+    schedule: dict[int, int] = {}
+    fit = None
+    for week in sorted(int(w) for w in weeks):
+        if fit is None or week - fit > max_staleness_weeks:
+            fit = week
+        schedule[week] = fit
+    return schedule
+
+
 SCHEMA = pa.schema([("customer_id", pa.string()), ("week_index", pa.int32()),
                     ("article_id", pa.string()), ("source", pa.string()),
                     ("score", pa.float64()), ("source_rank", pa.int64())])
@@ -137,31 +156,33 @@ def als_candidates(transactions: pa.Table, targets: pd.DataFrame | pa.Table,
     tx_days = transactions.column("days_before_prediction_week").to_numpy()
     target_week = targets.column("week_index").to_numpy()
     tables = []
-    for week in np.unique(target_week):
-        in_window = (tx_week < week) & (tx_week >= week - params.history_weeks)
+    schedule = fit_schedule(np.unique(target_week), params.max_staleness_weeks)
+    for fit_week in sorted(set(schedule.values())):
+        in_window = (tx_week < fit_week) & (tx_week >= fit_week - params.history_weeks)
         if not in_window.any():
             continue
         customers, c_idx = np.unique(tx_customer[in_window], return_inverse=True)
         articles, a_idx = np.unique(tx_article[in_window], return_inverse=True)
-        # days before the target week start = days before prediction start - 7 * |week|
-        days = tx_days[in_window] + 7 * week
+        # days before the fit week start = days before prediction start - 7 * |week|
+        days = tx_days[in_window] + 7 * fit_week
         matrix = interaction_matrix(c_idx, a_idx, days, params.decay_days,
                                     len(customers), len(articles))
         model = fit_als(matrix, params)
-        wanted = target_customer[target_week == week]
-        pos = np.searchsorted(customers, wanted)
-        pos = np.minimum(pos, len(customers) - 1)
-        known = np.unique(pos[customers[pos] == wanted])
-        fresh = np.unique(a_idx[tx_week[in_window] >= week - params.recent_weeks])
-        row, item, score, rank = recommend(model, matrix, known, params.n, items=fresh)
-        tables.append(pa.table({
-            "customer_id": customer_ids.take(pa.array(customers[row])),
-            "week_index": pa.array(np.full(len(row), week, dtype=np.int32)),
-            "article_id": article_ids.take(pa.array(articles[item])),
-            "source": pa.array(np.full(len(row), "als", dtype=object), pa.string()),
-            "score": pa.array(score.astype(np.float64)),
-            "source_rank": pa.array(rank.astype(np.int64)),
-        }, schema=SCHEMA))
+        fresh = np.unique(a_idx[tx_week[in_window] >= fit_week - params.recent_weeks])
+        for week in [w for w, f in schedule.items() if f == fit_week]:
+            wanted = target_customer[target_week == week]
+            pos = np.searchsorted(customers, wanted)
+            pos = np.minimum(pos, len(customers) - 1)
+            known = np.unique(pos[customers[pos] == wanted])
+            row, item, score, rank = recommend(model, matrix, known, params.n, items=fresh)
+            tables.append(pa.table({
+                "customer_id": customer_ids.take(pa.array(customers[row])),
+                "week_index": pa.array(np.full(len(row), week, dtype=np.int32)),
+                "article_id": article_ids.take(pa.array(articles[item])),
+                "source": pa.array(np.full(len(row), "als", dtype=object), pa.string()),
+                "score": pa.array(score.astype(np.float64)),
+                "source_rank": pa.array(rank.astype(np.int64)),
+            }, schema=SCHEMA))
     if not tables:
         return SCHEMA.empty_table()
     return pa.concat_tables(tables)

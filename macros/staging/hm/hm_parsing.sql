@@ -153,3 +153,13 @@
         {%- endfor %}
     )
 {%- endmacro %}
+
+
+{#- The raw columns of a quarantine-ready base model, each kept only where
+    the row is rejected (`reason` not null) and null on clean rows. -#}
+{% macro hm_raw_if_rejected(columns, reason='rejection_reason') -%}
+    {%- for column in columns %}
+    case when {{ reason }} is not null then {{ column }} end as {{ column }}
+    {{- ',' if not loop.last }}
+    {%- endfor %}
+{%- endmacro %}

@@ -1,3 +1,8 @@
+{#- A view: the clean filter of base_hm__transactions, the one parsed table
+    (a table here would copy 31.8M rows that every reader can filter from the
+    base as cheaply). -#}
+{{ config(materialized='view') }}
+
 with
 
 base_transactions as (

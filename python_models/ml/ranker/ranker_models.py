@@ -19,6 +19,10 @@ from hm_warehouse.ranker import (
 def model(dbt, session):
     # hyperparameters are dbt vars, handed over as config in _ranker__models.yml
     params = from_config(RankerParams, dbt.config.get("hyperparameters"))
+    # memory plan: training waits for abt_predict, the largest DuckDB join
+    # (at full scale DuckDB at its cap beside LightGBM's Arrow copies of the
+    # ABTs peaked at 22 GB); the ref orders the DAG and reads nothing
+    dbt.ref("abt_predict")
     # Arrow with float32 features, sorted by query in DuckDB (which spills):
     # no pandas copy of the ABTs
     train = as_table(training_relation(dbt.ref("abt_train")).arrow())

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .nodes import LAYERS
+from .peers import staging_transactions_seconds
 
 
 def _measured(scales: Sequence[dict]) -> list[dict]:
@@ -169,9 +170,12 @@ def _slowest(s: dict) -> list[str]:
 
 # ------------------------------------------------- layers, peers, targets
 
-TARGET_WALL_SECONDS = 30 * 60  # the whole DAG at full scale
+# issue 16's targets: the whole DAG at full scale, the demo build, staging of
+# transactions against the bare typed load of the same file
+TARGET_WALL_SECONDS = 30 * 60
 TARGET_PEAK_RSS_BYTES = 16 * 2**30
-TARGET_STAGING_VS_SCAN = 2.0
+TARGET_DEMO_WALL_SECONDS = 4 * 60
+TARGET_STAGING_VS_TYPED_LOAD = 3.0
 
 
 def loglog_slope(xs: Sequence[float], ys: Sequence[float]) -> float | None:
@@ -236,18 +240,28 @@ def layer_growth(scales: Sequence[dict]) -> dict[str, dict]:
 
 
 def targets(result: dict) -> list[dict]:
-    """The issue's full-scale targets, checked against one scale's figures."""
-    ratio = (result.get("peer_ratios") or {}).get("staging_vs_scan")
-    return [
-        {"target": "whole DAG under 30 minutes", "value": _seconds(result["wall_seconds"]),
-         "met": result["returncode"] == 0 and result["wall_seconds"] < TARGET_WALL_SECONDS},
-        {"target": "peak memory under 16 GiB", "value": _gb(result["peak_rss_bytes"]),
-         # a failed build did not run every model: its peak proves nothing
-         "met": result["peak_rss_bytes"] < TARGET_PEAK_RSS_BYTES if result["returncode"] == 0
-         else None},
-        {"target": "staging of transactions within 2x the raw scan",
-         "value": _ratio(ratio), "met": ratio is not None and ratio <= TARGET_STAGING_VS_SCAN},
-    ]
+    """The issue's targets that apply to one scale's figures: full scale,
+    the whole DAG's time and peak memory; demo, the build's time; every
+    scale, staging of transactions against the bare typed load."""
+    ratio = (result.get("peer_ratios") or {}).get("staging_vs_typed_load")
+    ok = result["returncode"] == 0
+    out = []
+    if result["scale"] == "full":
+        out += [
+            {"target": "whole DAG at most 30 minutes", "value": _seconds(result["wall_seconds"]),
+             "met": ok and result["wall_seconds"] <= TARGET_WALL_SECONDS},
+            # a failed build did not run every model: its peak proves nothing
+            {"target": "peak memory at most 16 GiB", "value": _gb(result["peak_rss_bytes"]),
+             "met": result["peak_rss_bytes"] <= TARGET_PEAK_RSS_BYTES if ok else None},
+        ]
+    if result["scale"] == "demo":
+        out.append({"target": "demo build at most 4 minutes",
+                    "value": _seconds(result["wall_seconds"]),
+                    "met": ok and result["wall_seconds"] <= TARGET_DEMO_WALL_SECONDS})
+    out.append({"target": "staging of transactions at most 3x the bare typed load",
+                "value": _ratio(ratio),
+                "met": ratio is not None and ratio <= TARGET_STAGING_VS_TYPED_LOAD})
+    return out
 
 
 def _layers_table(scales: Sequence[dict]) -> list[str]:
@@ -285,12 +299,14 @@ def _peers_table(scales: Sequence[dict]) -> list[str]:
     for s in scales:
         peers, ratios = s.get("peers") or {}, s.get("peer_ratios") or {}
         scan, pandas = peers.get("scan") or {}, peers.get("pandas") or {}
-        scan_s = (scan.get("steps") or {}).get("scan")
-        stg = s.get("models", {}).get("stg_hm__transactions")
+        scan_steps = scan.get("steps") or {}
+        stg = staging_transactions_seconds(s.get("models", {}))
         pandas_ok = pandas.get("returncode") == 0
         rows.append("| " + " | ".join([
             s["scale"],
-            _seconds(scan_s), _seconds(stg), _ratio(ratios.get("staging_vs_scan")),
+            _seconds(scan_steps.get("scan")), _seconds(scan_steps.get("typed_load")),
+            _seconds(stg), _ratio(ratios.get("staging_vs_scan")),
+            _ratio(ratios.get("staging_vs_typed_load")),
             _seconds(pandas.get("wall_seconds")) if pandas_ok else
             ("not run" if not pandas else "FAILED"),
             _gb(pandas.get("peak_rss_bytes")) if pandas_ok else "n/a",
@@ -299,14 +315,17 @@ def _peers_table(scales: Sequence[dict]) -> list[str]:
             _ratio(ratios.get("build_vs_pandas_peak_rss")),
         ]) + " |")
     return [
-        ("| scale | raw scan | staging of transactions | staging / scan | pandas notebook "
+        ("| scale | raw scan | bare typed load | staging of transactions | staging / scan "
+         "| staging / typed load | pandas notebook "
          "| pandas peak memory | staging + marts / pandas | whole build / pandas "
          "| build peak / pandas peak |"),
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
         *rows,
         "",
         "Raw scan: DuckDB's count(*) and sum(price) over transactions_train.csv, the",
-        "floor for anything that reads it. Pandas notebook: read the csv files, the",
+        "floor for anything that reads it. Bare typed load: `create table as select *",
+        "from read_csv(...)` of the same file (sniffed types, no check). Staging of",
+        "transactions: the models that parse it and split clean from rejected. Pandas notebook: read the csv files, the",
         "popular-last-week submission and the weekly per-customer and per-article",
         "aggregates, as public notebooks do (hm_warehouse/bench/peers.py). The warehouse does",
         "more than the notebook: quarantine, tests, features, ML.",
@@ -332,19 +351,18 @@ def _eval_table(scales: Sequence[dict]) -> list[str]:
 
 
 def _targets_table(scales: Sequence[dict]) -> list[str]:
-    full = [s for s in scales if s["scale"] == "full"]
-    if not full:
-        return []
-    lines = ["| target | full scale | met |", "|---|---:|---|"]
-    for t in targets(full[-1]):
-        met = "not known: the build failed" if t["met"] is None else "yes" if t["met"] else "NO"
-        lines.append(f"| {t['target']} | {t['value']} | {met} |")
+    lines = ["| scale | target | measured | met |", "|---|---|---:|---|"]
+    for s in _measured(scales):
+        for t in targets(s):
+            met = "not known: the build failed" if t["met"] is None else \
+                "yes" if t["met"] else "NO"
+            lines.append(f"| {s['scale']} | {t['target']} | {t['value']} | {met} |")
     return lines
 
 
 def _sections(scales: Sequence[dict]) -> list[tuple[str, list[str]]]:
     """The tables results.md and README's summary share, the empty ones left out."""
-    parts = (("Targets at full scale", _targets_table(scales)),
+    parts = (("Targets", _targets_table(scales)),
              ("Per layer", _layers_table(scales)),
              ("Peers: raw scan and pandas notebook (same files, same run)",
               _peers_table(scales)),
