@@ -58,28 +58,27 @@ class Steps:
 def scan_transactions(data_dir: Path, *, memory_limit: str | None = None,
                       threads: int | None = None) -> dict:
     """count(*) and sum(price) of transactions_train.csv with DuckDB, then
-    the bare typed load of the same file into an in-memory table."""
+    the bare typed load of the same file into a table of a DuckDB file (the
+    connection's own database, in a scratch directory: staging writes one)."""
     import duckdb
 
-    steps = Steps()
-    con = duckdb.connect()
-    if memory_limit:
-        con.execute(f"set memory_limit = '{memory_limit}'")
-    if threads:
-        con.execute(f"set threads = {int(threads)}")
     path = str(Path(data_dir) / "transactions_train.csv")
-    n_rows, price_sum = con.execute(
-        "select count(*), sum(price) from read_csv(?, header = true)", [path]).fetchone()
-    steps.done("scan")
-    # into a database file, as the warehouse's staging writes one
     with tempfile.TemporaryDirectory(prefix="hm-typed-load-") as scratch:
-        con.execute(f"attach '{Path(scratch) / 'load.duckdb'}' as load")
-        con.execute("create table load.transactions as "
-                    "select * from read_csv(?, header = true)", [path])
-        con.execute("checkpoint load")
+        steps = Steps()
+        con = duckdb.connect(str(Path(scratch) / "load.duckdb"))
+        if memory_limit:
+            con.execute(f"set memory_limit = '{memory_limit}'")
+        if threads:
+            con.execute(f"set threads = {int(threads)}")
+        n_rows, price_sum = con.execute(
+            "select count(*), sum(price) from read_csv(?, header = true)", [path]).fetchone()
+        steps.done("scan")
+        con.execute("create table transactions as select * from read_csv(?, header = true)",
+                    [path])
+        con.execute("checkpoint")
         steps.done("typed_load")
-        (loaded,) = con.execute("select count(*) from load.transactions").fetchone()
-        con.execute("detach load")
+        (loaded,) = con.execute("select count(*) from transactions").fetchone()
+        con.close()
     return {"kind": "scan", "transactions": int(n_rows), "price_sum": float(price_sum),
             "typed_load_rows": int(loaded), "steps": steps.seconds}
 

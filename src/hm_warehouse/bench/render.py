@@ -324,8 +324,9 @@ def _peers_table(scales: Sequence[dict]) -> list[str]:
         "",
         "Raw scan: DuckDB's count(*) and sum(price) over transactions_train.csv, the",
         "floor for anything that reads it. Bare typed load: `create table as select *",
-        "from read_csv(...)` of the same file (sniffed types, no check). Staging of",
-        "transactions: the models that parse it and split clean from rejected. Pandas notebook: read the csv files, the",
+        "from read_csv(...)` of the same file into a DuckDB file (sniffed types, no",
+        "check). Staging of transactions: the models that parse it and split clean",
+        "from rejected. Pandas notebook: read the csv files, the",
         "popular-last-week submission and the weekly per-customer and per-article",
         "aggregates, as public notebooks do (hm_warehouse/bench/peers.py). The warehouse does",
         "more than the notebook: quarantine, tests, features, ML.",
@@ -351,13 +352,13 @@ def _eval_table(scales: Sequence[dict]) -> list[str]:
 
 
 def _targets_table(scales: Sequence[dict]) -> list[str]:
-    lines = ["| scale | target | measured | met |", "|---|---|---:|---|"]
+    rows = []
     for s in _measured(scales):
         for t in targets(s):
             met = "not known: the build failed" if t["met"] is None else \
                 "yes" if t["met"] else "NO"
-            lines.append(f"| {s['scale']} | {t['target']} | {t['value']} | {met} |")
-    return lines
+            rows.append(f"| {s['scale']} | {t['target']} | {t['value']} | {met} |")
+    return ["| scale | target | measured | met |", "|---|---|---:|---|", *rows] if rows else []
 
 
 def _sections(scales: Sequence[dict]) -> list[tuple[str, list[str]]]:
