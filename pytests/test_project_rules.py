@@ -224,6 +224,22 @@ def test_base_models_feed_only_staging(models: dict[str, dict]) -> None:
     _fail_on(violations, "base models feed only staging models")
 
 
+def test_staging_parses_each_file_once(models: dict[str, dict]) -> None:
+    """The base models, which read and parse the csv files, are tables: as
+    views, every model reading them (the clean and rejected splits, the id
+    checks) would parse the file again."""
+    base = {node["name"]: node["config"]["materialized"]
+            for node in models.values() if node["name"].startswith("base_")}
+    assert base and set(base.values()) == {"table"}, base
+
+
+def test_ranker_training_waits_for_abt_predict(models: dict[str, dict]) -> None:
+    """Memory plan: LightGBM's training (ranker_models) never runs beside
+    abt_predict, the largest DuckDB join: the ref orders them in the DAG."""
+    ranker = next(node for node in models.values() if node["name"] == "ranker_models")
+    assert "model.hm_warehouse.abt_predict" in ranker["depends_on"]["nodes"]
+
+
 def test_folder_matches_prefix(models: dict[str, dict]) -> None:
     violations = []
     for node in models.values():
