@@ -29,6 +29,7 @@ chosen_customer as (
     {%- if customer_id %}
 
     select
+        customer_key,
         customer_id,
         favourite_colour_group_name
     from customers
@@ -38,6 +39,7 @@ chosen_customer as (
 
     -- the most active customer
     select
+        customer_key,
         customer_id,
         favourite_colour_group_name
     from customers
@@ -51,14 +53,14 @@ chosen_customer as (
 purchases as (
 
     select
-        transactions.customer_id,
-        transactions.article_id,
+        transactions.customer_key,
+        transactions.article_key,
         transactions.transaction_date,
         coalesce(articles.colour_group_name, 'unknown') as colour_group_name
     from transactions
     inner join chosen_customer
-        on transactions.customer_id = chosen_customer.customer_id
-    inner join articles on transactions.article_id = articles.article_id
+        on transactions.customer_key = chosen_customer.customer_key
+    inner join articles on transactions.article_key = articles.article_key
     where transactions.transaction_date <= {{ hm_cutoff_date() }}
 
 ),
@@ -66,13 +68,13 @@ purchases as (
 by_colour as (
 
     select
-        customer_id,
+        customer_key,
         colour_group_name,
         count(*) as n_units,
-        count(distinct article_id) as n_distinct_articles,
+        count(distinct article_key) as n_distinct_articles,
         max(transaction_date) as last_purchase_date
     from purchases
-    group by customer_id, colour_group_name
+    group by customer_key, colour_group_name
 
 ),
 
@@ -80,7 +82,7 @@ final as (
 
     select
         ---------- ids
-        by_colour.customer_id,
+        chosen_customer.customer_id,
         row_number() over (
             order by by_colour.n_units desc, by_colour.colour_group_name asc
         ) as colour_rank,
@@ -106,7 +108,7 @@ final as (
 
     from by_colour
     inner join chosen_customer
-        on by_colour.customer_id = chosen_customer.customer_id
+        on by_colour.customer_key = chosen_customer.customer_key
 
 )
 

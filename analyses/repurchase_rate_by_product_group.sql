@@ -21,19 +21,19 @@ articles as (
 customer_articles as (
 
     select
-        customer_id,
-        article_id,
+        customer_key,
+        article_key,
         count(distinct transaction_date) as n_purchase_days
     from transactions
     where transaction_date <= {{ hm_cutoff_date() }}
-    group by customer_id, article_id
+    group by customer_key, article_key
 
 ),
 
 customer_groups as (
 
     select
-        customer_articles.customer_id,
+        customer_articles.customer_key,
         coalesce(articles.product_group_name, 'unknown')
             as product_group_name,
         count(*) as n_articles,
@@ -41,9 +41,10 @@ customer_groups as (
             case when customer_articles.n_purchase_days > 1 then 1 else 0 end
         ) as n_repurchased_articles
     from customer_articles
-    inner join articles on customer_articles.article_id = articles.article_id
+    inner join articles
+        on customer_articles.article_key = articles.article_key
     group by
-        customer_articles.customer_id,
+        customer_articles.customer_key,
         coalesce(articles.product_group_name, 'unknown')
 
 ),

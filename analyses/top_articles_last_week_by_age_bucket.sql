@@ -35,16 +35,16 @@ bucket_sales as (
 
     select
         customers.age_bucket,
-        transactions.article_id,
+        transactions.article_key,
         min(transactions.week_start_date) as week_start_date,
         count(*) as n_units,
-        count(distinct transactions.customer_id) as n_buyers
+        count(distinct transactions.customer_key) as n_buyers
     from transactions
     inner join last_week
         on transactions.week_index = last_week.week_index
     inner join customers
-        on transactions.customer_id = customers.customer_id
-    group by customers.age_bucket, transactions.article_id
+        on transactions.customer_key = customers.customer_key
+    group by customers.age_bucket, transactions.article_key
 
 ),
 
@@ -52,7 +52,7 @@ ranked as (
 
     select
         age_bucket,
-        article_id,
+        article_key,
         week_start_date,
         n_units,
         n_buyers,
@@ -61,7 +61,7 @@ ranked as (
         ) as bucket_unit_share,
         row_number() over (
             partition by age_bucket
-            order by n_units desc, n_buyers desc, article_id asc
+            order by n_units desc, n_buyers desc, article_key asc
         ) as bucket_rank
     from bucket_sales
 
@@ -73,7 +73,7 @@ final as (
         ---------- ids
         ranked.age_bucket,
         ranked.bucket_rank,
-        ranked.article_id,
+        articles.article_id,
 
         ---------- strings
         articles.prod_name,
@@ -89,7 +89,7 @@ final as (
         ranked.week_start_date
 
     from ranked
-    inner join articles on ranked.article_id = articles.article_id
+    inner join articles on ranked.article_key = articles.article_key
     where ranked.bucket_rank <= {{ var('analysis_top_n', 12) }}
 
 )

@@ -36,7 +36,7 @@ candidates as (
 
 labels as (
 
-    select distinct customer_id, article_id, week_index
+    select distinct customer_key, article_key, week_index
     from {{ ref('fct_transactions') }}
     where week_index < 0
 
@@ -51,14 +51,14 @@ labelled as (
         candidates.*,
         customer_weeks.ml_split,
         customer_weeks.age_bucket,
-        case when labels.article_id is not null then 1 else 0 end as label
+        case when labels.article_key is not null then 1 else 0 end as label
     from customer_weeks
     inner join candidates
-        on customer_weeks.customer_id = candidates.customer_id
+        on customer_weeks.customer_key = candidates.customer_key
         and customer_weeks.week_index = candidates.week_index
     left join labels
-        on candidates.customer_id = labels.customer_id
-        and candidates.article_id = labels.article_id
+        on candidates.customer_key = labels.customer_key
+        and candidates.article_key = labels.article_key
         and candidates.week_index = labels.week_index
 
 ),
@@ -71,11 +71,11 @@ sampled as (
     select
         labelled.*,
         max(label) over (
-            partition by customer_id, week_index
+            partition by customer_key, week_index
         ) as query_has_positive,
         row_number() over (
-            partition by customer_id, week_index, label
-            order by {{ dbt.hash(dbt.concat(['customer_id', 'article_id'])) }}
+            partition by customer_key, week_index, label
+            order by {{ dbt.hash(dbt.concat(['customer_key', "'-'", 'article_key'])) }}
         ) as row_in_label
     from labelled
 
@@ -101,9 +101,9 @@ final as (
 
     select
         ---------- ids
-        candidates.customer_id,
+        candidates.customer_key,
         candidates.week_index,
-        candidates.article_id,
+        candidates.article_key,
         candidates.ml_split,
         {% if by_name['candidates'].enabled %}
 

@@ -10,48 +10,48 @@
     9 decimals: their last bits depend on the order parallel threads add
     rows in, and a flipped tie would change a list. Every macro reads
 
-    - `purchases`: one row per unit bought, with customer_id, article_id,
+    - `purchases`: one row per unit bought, with customer_key, article_key,
       product_code, week_index (0 = the prediction week) and day_index (days
       from the first day of the prediction week, negative in the data);
-    - `targets`: the (customer_id, week_index) pairs to make lists for,
+    - `targets`: the (customer_key, week_index) pairs to make lists for,
 
     - `settings`: the dbt vars they read (eval_k, n_train_weeks,
       baseline_recent_lookback_weeks, rebuy_*): hm_baseline_settings() in
       dbt, the parsed dbt_project.yml vars in Python,
 
-    and returns (customer_id, week_index, article_id, list_rank), the first
-    eval_k of each target's list, best first, ties broken by article_id.
+    and returns (customer_key, week_index, article_key, list_rank), the first
+    eval_k of each target's list, best first, ties broken by article_key.
 -#}
 
 
 {#- The `k` articles with the most units sold in the week before each
     week of `weeks` (a relation with a week_index column):
-    (week_index, article_id, units, popular_rank). -#}
+    (week_index, article_key, units, popular_rank). -#}
 {% macro hm_popular_articles(purchases, weeks, k) -%}
     select
         week_index,
-        article_id,
+        article_key,
         units,
         popular_rank
     from (
         select
             sold.week_index,
-            sold.article_id,
+            sold.article_key,
             sold.units,
             row_number() over (
                 partition by sold.week_index
-                order by sold.units desc, sold.article_id asc
+                order by sold.units desc, sold.article_key asc
             ) as popular_rank
         from (
             select
                 purchases.week_index + 1 as week_index,
-                purchases.article_id,
+                purchases.article_key,
                 count(*) as units
             from {{ purchases }} as purchases
             where purchases.week_index + 1 in (
                 select weeks.week_index from {{ weeks }} as weeks
             )
-            group by purchases.week_index + 1, purchases.article_id
+            group by purchases.week_index + 1, purchases.article_key
         ) as sold
     ) as ranked
     where popular_rank <= {{ k }}
@@ -63,9 +63,9 @@
 {% macro hm_baseline_popular_last_week(purchases, targets, settings) -%}
     {%- set k = settings['eval_k'] %}
     select
-        targets.customer_id,
+        targets.customer_key,
         targets.week_index,
-        popular.article_id,
+        popular.article_key,
         popular.popular_rank as list_rank
     from {{ targets }} as targets
     inner join (
@@ -88,61 +88,61 @@
 ) -%}
     {%- set k = settings['eval_k'] %}
     select
-        customer_id,
+        customer_key,
         week_index,
-        article_id,
+        article_key,
         list_rank
     from (
         select
-            customer_id,
+            customer_key,
             week_index,
-            article_id,
+            article_key,
             row_number() over (
-                partition by customer_id, week_index
-                order by min(tier) asc, min(tier_rank) asc, article_id asc
+                partition by customer_key, week_index
+                order by min(tier) asc, min(tier_rank) asc, article_key asc
             ) as list_rank
         from (
             select
-                customer_id,
+                customer_key,
                 week_index,
-                article_id,
+                article_key,
                 1 as tier,
                 row_number() over (
-                    partition by customer_id, week_index
+                    partition by customer_key, week_index
                     order by
-                        last_day_index desc, units desc, article_id asc
+                        last_day_index desc, units desc, article_key asc
                 ) as tier_rank
             from (
                 select
-                    targets.customer_id,
+                    targets.customer_key,
                     targets.week_index,
-                    purchases.article_id,
+                    purchases.article_key,
                     max(purchases.day_index) as last_day_index,
                     count(*) as units
                 from {{ targets }} as targets
                 inner join {{ purchases }} as purchases
-                    on targets.customer_id = purchases.customer_id
+                    on targets.customer_key = purchases.customer_key
                     and purchases.week_index < targets.week_index
                     {% if lookback_weeks is not none -%}
                     and purchases.week_index
                     >= targets.week_index - {{ lookback_weeks }}
                     {%- endif %}
                 group by
-                    targets.customer_id, targets.week_index,
-                    purchases.article_id
+                    targets.customer_key, targets.week_index,
+                    purchases.article_key
             ) as own
             union all
             select
-                customer_id,
+                customer_key,
                 week_index,
-                article_id,
+                article_key,
                 2 as tier,
                 list_rank as tier_rank
             from (
                 {{ hm_baseline_popular_last_week(purchases, targets, settings) }}
             ) as popular
         ) as both_lists
-        group by customer_id, week_index, article_id
+        group by customer_key, week_index, article_key
     ) as merged
     where list_rank <= {{ k }}
 {%- endmacro %}
@@ -183,19 +183,19 @@
         -- a deterministic sample of at most rebuy_tuning_sample buyers of
         -- the tuning weeks (by a hash of the customer and week), so the
         -- tuning costs the same at any scale
-        select customer_id, week_index
+        select customer_key, week_index
         from (
             select
-                customer_id,
+                customer_key,
                 week_index,
                 row_number() over (
                     order by md5(
-                        cast(customer_id as string) || '-'
+                        cast(customer_key as string) || '-'
                         || cast(week_index as string)
                     )
                 ) as draw
             from (
-                select distinct customer_id, week_index
+                select distinct customer_key, week_index
                 from {{ purchases }}
                 where week_index in ({{ tuning_weeks | join(', ') }})
             ) as buyers
@@ -204,9 +204,9 @@
     ),
 
     all_targets as (
-        select customer_id, week_index, 0 as is_tuning from {{ targets }}
+        select customer_key, week_index, 0 as is_tuning from {{ targets }}
         union all
-        select customer_id, week_index, 1 as is_tuning from tuning_targets
+        select customer_key, week_index, 1 as is_tuning from tuning_targets
     ),
 
     target_weeks as (
@@ -217,17 +217,17 @@
         -- every earlier unit of the target customers, with its age in days
         -- at the start of the target week
         select
-            all_targets.customer_id,
+            all_targets.customer_key,
             all_targets.week_index,
             all_targets.is_tuning,
-            purchases.article_id,
+            purchases.article_key,
             purchases.product_code,
             cast(
                 7 * all_targets.week_index - purchases.day_index as double
             ) as days_before
         from all_targets
         inner join {{ purchases }} as purchases
-            on all_targets.customer_id = purchases.customer_id
+            on all_targets.customer_key = purchases.customer_key
             and purchases.week_index < all_targets.week_index
     ),
 
@@ -235,7 +235,7 @@
         select distinct
             purchases.week_index + 1 as week_index,
             purchases.product_code,
-            purchases.article_id
+            purchases.article_key
         from {{ purchases }} as purchases
         inner join target_weeks
             on purchases.week_index + 1 = target_weeks.week_index
@@ -244,15 +244,15 @@
     trend as (
         select
             week_index,
-            article_id,
+            article_key,
             decayed / max(decayed) over (partition by week_index) as trend,
             row_number() over (
-                partition by week_index order by decayed desc, article_id asc
+                partition by week_index order by decayed desc, article_key asc
             ) as trend_rank
         from (
             select
                 target_weeks.week_index,
-                purchases.article_id,
+                purchases.article_key,
                 round(sum(exp(
                     -cast(
                         7 * target_weeks.week_index - purchases.day_index
@@ -264,7 +264,7 @@
                 on purchases.week_index < target_weeks.week_index
                 and purchases.week_index
                 >= target_weeks.week_index - {{ trend_weeks }}
-            group by target_weeks.week_index, purchases.article_id
+            group by target_weeks.week_index, purchases.article_key
         ) as decayed_units
     ),
 
@@ -274,15 +274,15 @@
             select
                 *,
                 row_number() over (
-                    partition by customer_id, week_index, is_tuning
-                    order by last_days_before asc, units desc, article_id asc
+                    partition by customer_key, week_index, is_tuning
+                    order by last_days_before asc, units desc, article_key asc
                 ) as own_rank
             from (
                 select
-                    customer_id,
+                    customer_key,
                     week_index,
                     is_tuning,
-                    article_id,
+                    article_key,
                     min(product_code) as product_code,
                     {% for tau in taus %}
                     round(sum(exp(-days_before / {{ tau }}.0)), 9)
@@ -291,7 +291,7 @@
                     min(days_before) as last_days_before,
                     count(*) as units
                 from history
-                group by customer_id, week_index, is_tuning, article_id
+                group by customer_key, week_index, is_tuning, article_key
             ) as bought
         ) as ranked
         where own_rank <= {{ own_n }}
@@ -300,10 +300,10 @@
     siblings as (
         -- other colours of those articles' products that sold last week
         select
-            rebuys.customer_id,
+            rebuys.customer_key,
             rebuys.week_index,
             rebuys.is_tuning,
-            last_week_articles.article_id,
+            last_week_articles.article_key,
             {% for tau in taus %}
             round(sum(rebuys.rebuy_{{ loop.index }}), 9)
                 as sibling_{{ loop.index }}{{ ',' if not loop.last }}
@@ -312,16 +312,16 @@
         inner join last_week_articles
             on rebuys.week_index = last_week_articles.week_index
             and rebuys.product_code = last_week_articles.product_code
-            and rebuys.article_id != last_week_articles.article_id
+            and rebuys.article_key != last_week_articles.article_key
         group by
-            rebuys.customer_id, rebuys.week_index, rebuys.is_tuning,
-            last_week_articles.article_id
+            rebuys.customer_key, rebuys.week_index, rebuys.is_tuning,
+            last_week_articles.article_key
     ),
 
     proposals as (
         -- each candidate's parts from the list that proposed it
         select
-            customer_id, week_index, is_tuning, article_id,
+            customer_key, week_index, is_tuning, article_key,
             {% for tau in taus %}
             rebuy_{{ loop.index }},
             cast(null as double) as sibling_{{ loop.index }}{{ ',' if not loop.last }}
@@ -329,7 +329,7 @@
         from rebuys
         union all
         select
-            customer_id, week_index, is_tuning, article_id,
+            customer_key, week_index, is_tuning, article_key,
             {% for tau in taus %}
             cast(null as double) as rebuy_{{ loop.index }},
             sibling_{{ loop.index }}{{ ',' if not loop.last }}
@@ -337,8 +337,8 @@
         from siblings
         union all
         select
-            all_targets.customer_id, all_targets.week_index,
-            all_targets.is_tuning, trend.article_id,
+            all_targets.customer_key, all_targets.week_index,
+            all_targets.is_tuning, trend.article_key,
             {% for tau in taus %}
             cast(null as double) as rebuy_{{ loop.index }},
             cast(null as double) as sibling_{{ loop.index }}{{ ',' if not loop.last }}
@@ -351,17 +351,17 @@
 
     merged as (
         select
-            customer_id,
+            customer_key,
             week_index,
             is_tuning,
-            article_id,
+            article_key,
             {% for tau in taus %}
             coalesce(max(rebuy_{{ loop.index }}), 0) as rebuy_{{ loop.index }},
             coalesce(max(sibling_{{ loop.index }}), 0)
                 as sibling_{{ loop.index }}{{ ',' if not loop.last }}
             {% endfor %}
         from proposals
-        group by customer_id, week_index, is_tuning, article_id
+        group by customer_key, week_index, is_tuning, article_key
     )
 
     select
@@ -370,7 +370,7 @@
     from merged
     left join trend
         on merged.week_index = trend.week_index
-        and merged.article_id = trend.article_id
+        and merged.article_key = trend.article_key
 {%- endmacro %}
 
 
@@ -397,7 +397,7 @@
     with
 
     tuning_labels as (
-        select distinct customer_id, week_index, article_id
+        select distinct customer_key, week_index, article_key
         from {{ purchases }}
         where week_index in ({{ tuning_weeks | join(', ') }})
     ),
@@ -417,17 +417,17 @@
         select * from (
             select
                 weights.grid_point,
-                candidates.customer_id,
+                candidates.customer_key,
                 candidates.week_index,
-                candidates.article_id,
+                candidates.article_key,
                 row_number() over (
                     partition by
-                        weights.grid_point, candidates.customer_id,
+                        weights.grid_point, candidates.customer_key,
                         candidates.week_index
                     order by
                         {{ hm_rebuy_decay_score('candidates', 'weights', grid) }}
                         desc,
-                        candidates.article_id asc
+                        candidates.article_key asc
                 ) as list_rank
             from {{ candidates }} as candidates
             cross join weights
@@ -439,9 +439,9 @@
     tuning_lists as (
         select
             grid_point as strategy,
-            customer_id,
+            customer_key,
             week_index,
-            article_id,
+            article_key,
             list_rank as prediction_rank
         from tuning_ranked
     ),
@@ -473,20 +473,20 @@
     )
 
     select
-        customer_id,
+        customer_key,
         week_index,
-        article_id,
+        article_key,
         list_rank
     from (
         select
-            candidates.customer_id,
+            candidates.customer_key,
             candidates.week_index,
-            candidates.article_id,
+            candidates.article_key,
             row_number() over (
-                partition by candidates.customer_id, candidates.week_index
+                partition by candidates.customer_key, candidates.week_index
                 order by
                     {{ hm_rebuy_decay_score('candidates', 'chosen', grid) }} desc,
-                    candidates.article_id asc
+                    candidates.article_key asc
             ) as list_rank
         from {{ candidates }} as candidates
         cross join chosen

@@ -1,18 +1,18 @@
-{#- Every candidate source has the same shape: (customer_id, week_index,
-    article_id, source, score, source_rank), best first. `relation` holds
-    customer_id, week_index, article_id and score (higher is better); the
+{#- Every candidate source has the same shape: (customer_key, week_index,
+    article_key, source, score, source_rank), best first. `relation` holds
+    customer_key, week_index, article_key and score (higher is better); the
     macro keeps the best `n` per customer-week. -#}
 {% macro hm_candidate_ranks(relation, source, n) -%}
     select
-        customer_id,
+        customer_key,
         week_index,
-        article_id,
+        article_key,
         '{{ source }}' as source,
         score,
         source_rank
     from (
         {{ hm_top_k_per_group(
-            relation, 'customer_id, week_index', 'score desc, article_id', n,
+            relation, 'customer_key, week_index', 'score desc, article_key', n,
             rank_column='source_rank'
         ) }}
     ) as ranked
@@ -23,7 +23,7 @@
     then the number of sources proposing the article (the recall table's
     union and the candidates_best_rank strategy). -#}
 {% macro hm_union_order() -%}
-    best_rank asc, n_sources desc, article_id asc
+    best_rank asc, n_sources desc, article_key asc
 {%- endmacro %}
 
 

@@ -1,17 +1,17 @@
 {#- Per (strategy, customer, week): average precision at k exactly as the
     competition scores it (hits' precision summed over ranks 1..k, divided
     by min(number of distinct articles bought, k)), hits, recall@k,
-    precision@k and hit@k. `predictions`: strategy, customer_id, week_index,
-    article_id, prediction_rank (1..k, distinct articles). `labels`:
-    customer_id, week_index, article_id (distinct). Every labelled customer
+    precision@k and hit@k. `predictions`: strategy, customer_key, week_index,
+    article_key, prediction_rank (1..k, distinct articles). `labels`:
+    customer_key, week_index, article_key (distinct). Every labelled customer
     is scored for every strategy; no prediction scores 0. -#}
 {% macro hm_customer_ranking_metrics(predictions, labels, k=12) -%}
     with
 
     truth as (
-        select customer_id, week_index, count(*) as n_bought
+        select customer_key, week_index, count(*) as n_bought
         from {{ labels }}
-        group by customer_id, week_index
+        group by customer_key, week_index
     ),
 
     strategies as (
@@ -21,7 +21,7 @@
     scored as (
         select
             strategies.strategy,
-            truth.customer_id,
+            truth.customer_key,
             truth.week_index,
             truth.n_bought
         from truth
@@ -31,29 +31,29 @@
     hits as (
         select
             predictions.strategy,
-            predictions.customer_id,
+            predictions.customer_key,
             predictions.week_index,
             predictions.prediction_rank,
-            sum(case when labels.article_id is not null then 1 else 0 end)
+            sum(case when labels.article_key is not null then 1 else 0 end)
                 over (
                     partition by predictions.strategy,
-                        predictions.customer_id, predictions.week_index
+                        predictions.customer_key, predictions.week_index
                     order by predictions.prediction_rank
                     rows between unbounded preceding and current row
                 ) as hits_so_far,
-            case when labels.article_id is not null then 1 else 0 end as is_hit
+            case when labels.article_key is not null then 1 else 0 end as is_hit
         from {{ predictions }} as predictions
         left join {{ labels }} as labels
-            on predictions.customer_id = labels.customer_id
+            on predictions.customer_key = labels.customer_key
             and predictions.week_index = labels.week_index
-            and predictions.article_id = labels.article_id
+            and predictions.article_key = labels.article_key
         where predictions.prediction_rank <= {{ k }}
     ),
 
     per_customer as (
         select
             strategy,
-            customer_id,
+            customer_key,
             week_index,
             sum(
                 case when is_hit = 1
@@ -61,12 +61,12 @@
             ) as precision_sum,
             cast(sum(is_hit) as bigint) as n_hits
         from hits
-        group by strategy, customer_id, week_index
+        group by strategy, customer_key, week_index
     )
 
     select
         scored.strategy,
-        scored.customer_id,
+        scored.customer_key,
         scored.week_index,
         scored.n_bought,
         coalesce(per_customer.n_hits, 0) as n_hits,
@@ -79,7 +79,7 @@
     from scored
     left join per_customer
         on scored.strategy = per_customer.strategy
-        and scored.customer_id = per_customer.customer_id
+        and scored.customer_key = per_customer.customer_key
         and scored.week_index = per_customer.week_index
 {%- endmacro %}
 

@@ -52,10 +52,11 @@ def _lists(sql: str, purchases: list[tuple], targets: list[tuple]) -> dict:
     import duckdb
 
     con = duckdb.connect()
-    con.execute("create table p (customer_id varchar, article_id varchar, product_code varchar,"
+    # the warehouse's key columns (text values here: the macros only compare and sort them)
+    con.execute("create table p (customer_key varchar, article_key varchar, product_code varchar,"
                 " week_index integer, day_index integer)")
     con.executemany("insert into p values (?, ?, ?, ?, ?)", purchases)
-    con.execute("create table t (customer_id varchar, week_index integer)")
+    con.execute("create table t (customer_key varchar, week_index integer)")
     con.executemany("insert into t values (?, ?)", targets)
     out: dict = {}
     for c, w, a, r in con.execute(f"select * from ({sql}) order by 1, 2, 4").fetchall():

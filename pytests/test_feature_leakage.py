@@ -87,22 +87,22 @@ W = -3  # a training week
 # model -> (schema, key columns, as-of week column, scored-customer population?)
 MODELS: dict[str, tuple[str, tuple[str, ...], str, bool]] = {
     "feat_customer_weekly": (
-        "features", ("customer_id", "as_of_week_index"), "as_of_week_index", True),
+        "features", ("customer_key", "as_of_week_index"), "as_of_week_index", True),
     "feat_article_weekly": (
-        "features", ("article_id", "as_of_week_index"), "as_of_week_index", False),
+        "features", ("article_key", "as_of_week_index"), "as_of_week_index", False),
     "feat_customer_article_weekly": (
-        "features", ("customer_id", "article_id", "as_of_week_index"), "as_of_week_index",
+        "features", ("customer_key", "article_key", "as_of_week_index"), "as_of_week_index",
         False),
     "feat_article_age_bucket_weekly": (
-        "features", ("article_id", "age_bucket", "as_of_week_index"), "as_of_week_index",
+        "features", ("article_key", "age_bucket", "as_of_week_index"), "as_of_week_index",
         False),
     **{
-        name: ("ml", ("customer_id", "week_index", "article_id"), "week_index", True)
+        name: ("ml", ("customer_key", "week_index", "article_key"), "week_index", True)
         for name in ("cand_repurchase", "cand_same_product", "cand_pairs", "cand_popular",
                      "cand_popular_age")
     },
 }
-POPULATION = ("ml", ("customer_id", "week_index"), "week_index")  # spine_customer_weeks
+POPULATION = ("ml", ("customer_key", "week_index"), "week_index")  # spine_customer_weeks
 SELECT = [f"+{name}" for name in MODELS]
 
 FLOAT_TYPES = ("DOUBLE", "FLOAT", "REAL")
@@ -417,9 +417,9 @@ def test_scrambled_fold_keeps_the_scored_customers(folds: Folds) -> None:
                         labels=("FULL", "SCRAMBLED"))
     assert_same_rows([diff])
     unchanged = folds.con.execute(
-        f"select count(*) from (select customer_id, article_id, price, sales_channel_id, "
+        f"select count(*) from (select customer_key, article_key, price, sales_channel_id, "
         f"transaction_date from fold_full.marts.fct_transactions where week_index = {W} "
-        f"intersect all select customer_id, article_id, price, sales_channel_id, "
+        f"intersect all select customer_key, article_key, price, sales_channel_id, "
         f"transaction_date from fold_scrambled.marts.fct_transactions where week_index = {W})"
     ).fetchone()[0]
     assert unchanged == 0  # every week-W transaction is altered
@@ -428,7 +428,7 @@ def test_scrambled_fold_keeps_the_scored_customers(folds: Folds) -> None:
 def _where(week: str, *, until: int, population_from: str | None = None) -> str:
     where = f"{week} <= {until}"
     if population_from:  # at week W only the customers the other build scores
-        where += (f" and ({week} < {until} or customer_id in (select customer_id from "
+        where += (f" and ({week} < {until} or customer_key in (select customer_key from "
                   f"fold_{population_from}.ml.spine_customer_weeks where week_index = {until}))")
     return where
 

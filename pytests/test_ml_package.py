@@ -26,17 +26,23 @@ from hm_warehouse.ranker import (
 
 
 def _transactions(seed=0):
-    """Two taste groups: group A buys articles a0-a9, group B b0-b9."""
+    """Two taste groups (integer keys, as in the warehouse): customers 0-29
+    buy articles 0-9, customers 30-59 articles 100-109."""
     rng = np.random.default_rng(seed)
     rows = []
     for c in range(60):
-        group = "a" if c < 30 else "b"
+        group = 0 if c < 30 else 100
         for w in range(-8, -1):
             for art in rng.choice(10, 3, replace=False):
-                rows.append((f"c{c:03d}", f"{group}{art}", w, (-w) * 7 + 3))
-    df = pd.DataFrame(rows, columns=["customer_id", "article_id", "week_index",
-                                     "days_before_prediction_week"])
+                rows.append((c, group + int(art), w, (-w) * 7 + 3))
+    df = pd.DataFrame(rows, columns=["customer_key", "article_key", "week_index",
+                                     "days_before_prediction_week"]).astype(
+        {"customer_key": "int32", "article_key": "int32"})
     return pa.Table.from_pandas(df, preserve_index=False)
+
+
+# an article key bought only from week -3 on
+LATE = 999
 
 
 def test_interaction_matrix_decays_with_time():
@@ -45,16 +51,17 @@ def test_interaction_matrix_decays_with_time():
 
 
 def test_als_learns_taste_groups_and_is_deterministic():
-    targets = pd.DataFrame({"customer_id": ["c000", "c045", "zzz"], "week_index": [-1, -1, -1]})
+    targets = pd.DataFrame({"customer_key": [0, 45, 9999], "week_index": [-1, -1, -1]},
+                           dtype="int32")
     params = project_defaults(AlsParams, factors=8, iterations=10, n=5, history_weeks=10)
     table = als_candidates(_transactions(), targets, params)
     assert isinstance(table, pa.Table) and table.schema == ALS_SCHEMA
     out = table.to_pandas()
-    assert set(out.columns) == {"customer_id", "week_index", "article_id", "source", "score",
+    assert set(out.columns) == {"customer_key", "week_index", "article_key", "source", "score",
                                 "source_rank"}
-    assert "zzz" not in set(out["customer_id"])  # unknown customers get no ALS candidates
-    a = out[out["customer_id"] == "c000"]
-    assert a["article_id"].str.startswith("a").mean() >= 0.8
+    assert 9999 not in set(out["customer_key"])  # unknown customers get no ALS candidates
+    a = out[out["customer_key"] == 0]
+    assert (a["article_key"] < 100).mean() >= 0.8
     assert list(a["source_rank"]) == [1, 2, 3, 4, 5]
     again = als_candidates(_transactions(), targets, params).to_pandas()
     pd.testing.assert_frame_equal(out, again)
@@ -80,10 +87,10 @@ def test_interaction_matrix_does_not_depend_on_row_order():
 
 def test_als_uses_only_weeks_before_the_target_week():
     tx = _transactions().to_pandas()
-    tx.loc[tx["week_index"] >= -3, "article_id"] = "late"
-    targets = pd.DataFrame({"customer_id": ["c000"], "week_index": [-3]})
+    tx.loc[tx["week_index"] >= -3, "article_key"] = LATE
+    targets = pd.DataFrame({"customer_key": [0], "week_index": [-3]})
     out = als_candidates(pa.Table.from_pandas(tx), targets, project_defaults(AlsParams, factors=4, n=20))
-    assert out.num_rows > 0 and "late" not in set(out.column("article_id").to_pylist())
+    assert out.num_rows > 0 and LATE not in set(out.column("article_key").to_pylist())
 
 
 def test_fit_schedule_serves_later_weeks_within_the_staleness():
@@ -98,18 +105,18 @@ def test_a_shared_als_model_sees_only_weeks_before_its_earliest_week():
     the weeks before -3: purchases of week -3 (which precede week -2, but not
     the model's week) never reach them, and both weeks get the same lists."""
     tx = _transactions().to_pandas()
-    tx.loc[tx["week_index"] == -3, "article_id"] = "late"
-    targets = pd.DataFrame({"customer_id": ["c000", "c000"], "week_index": [-3, -2]})
+    tx.loc[tx["week_index"] == -3, "article_key"] = LATE
+    targets = pd.DataFrame({"customer_key": [0, 0], "week_index": [-3, -2]})
     shared = project_defaults(AlsParams, factors=4, n=20, max_staleness_weeks=1)
     out = als_candidates(pa.Table.from_pandas(tx), targets, shared).to_pandas()
-    assert set(out["week_index"]) == {-3, -2} and "late" not in set(out["article_id"])
-    by_week = {w: list(g["article_id"]) for w, g in out.groupby("week_index")}
+    assert set(out["week_index"]) == {-3, -2} and LATE not in set(out["article_key"])
+    by_week = {w: list(g["article_key"]) for w, g in out.groupby("week_index")}
     assert by_week[-3] == by_week[-2]
     # one model per week: week -2's model has seen week -3
     own = als_candidates(pa.Table.from_pandas(tx), targets,
                          project_defaults(AlsParams, factors=4, n=20, max_staleness_weeks=0))
     own = own.to_pandas()
-    assert "late" in set(own.loc[own["week_index"] == -2, "article_id"])
+    assert LATE in set(own.loc[own["week_index"] == -2, "article_key"])
 
 
 def _abt(n_queries=200, seed=1):
@@ -118,7 +125,7 @@ def _abt(n_queries=200, seed=1):
     for q in range(n_queries):
         for a in range(10):
             signal = rng.random()
-            rows.append({"customer_id": f"c{q}", "week_index": -2 - q % 2, "article_id": f"a{a}",
+            rows.append({"customer_key": q, "week_index": -2 - q % 2, "article_key": a,
                          "ml_split": "train", "signal": signal, "noise": rng.random(),
                          "label": int(signal > 0.85)})
     return pd.DataFrame(rows)
@@ -136,16 +143,16 @@ def test_ranker_learns_signal_and_scores_in_batches():
     scored = pd.concat(score_batches(booster, batches, features))
     assert len(scored) == len(valid)
     ranked = rank_scores(scored, k=3)
-    top = ranked.merge(valid, on=["customer_id", "week_index", "article_id"])
+    top = ranked.merge(valid, on=["customer_key", "week_index", "article_key"])
     assert top["signal"].mean() > valid["signal"].mean() + 0.15  # random picks: +0
     # streaming top-k over customer-sorted batches equals ranking everything at once
-    ordered = valid.sort_values(["week_index", "customer_id"], kind="stable")
+    ordered = valid.sort_values(["week_index", "customer_key"], kind="stable")
     small = [pa.RecordBatch.from_pandas(ordered.iloc[i : i + 7]) for i in range(0, 600, 7)]
     streamed = pd.concat(top_k_stream(booster, small, features, 3)).reset_index(drop=True)
     expected = ranked.reset_index(drop=True)
     pd.testing.assert_frame_equal(
-        streamed.sort_values(["week_index", "customer_id", "rank"]).reset_index(drop=True),
-        expected.sort_values(["week_index", "customer_id", "rank"]).reset_index(drop=True),
+        streamed.sort_values(["week_index", "customer_key", "rank"]).reset_index(drop=True),
+        expected.sort_values(["week_index", "customer_key", "rank"]).reset_index(drop=True),
     )
     final = refit_ranker(pd.concat([train, valid]), project_defaults(RankerParams, min_child_samples=5), best,
                          features)
@@ -168,7 +175,7 @@ def test_top_k_relation_in_hash_parts_equals_ranking_everything():
     for partition_rows, batch_rows in [(10_000, 100_000), (50, 7)]:
         got = pd.concat(top_k_relation(booster, relation, features, 3, batch_rows,
                                        partition_rows))
-        order = ["week_index", "customer_id", "rank"]
+        order = ["week_index", "customer_key", "rank"]
         pd.testing.assert_frame_equal(
             got.sort_values(order).reset_index(drop=True)[expected.columns],
             expected.sort_values(order).reset_index(drop=True),
@@ -183,7 +190,7 @@ def test_ranker_trains_from_sorted_arrow_as_from_unsorted_pandas():
     params = project_defaults(RankerParams, n_estimators=20, min_child_samples=5)
     shuffled = train.sample(frac=1.0, random_state=0)
     ordered = pa.Table.from_pandas(
-        train.sort_values(["week_index", "customer_id", "article_id"]), preserve_index=False)
+        train.sort_values(["week_index", "customer_key", "article_key"]), preserve_index=False)
     from_pandas, best_p, _ = train_ranker(shuffled, valid, params)
     from_arrow, best_a, _ = train_ranker(ordered, valid, params)
     assert best_p == best_a
@@ -191,10 +198,10 @@ def test_ranker_trains_from_sorted_arrow_as_from_unsorted_pandas():
 
 
 def test_query_starts_needs_rows_grouped_by_query():
-    table = pa.table({"week_index": [-2, -2, -2, -1, -1], "customer_id": list("aabaa"),
+    table = pa.table({"week_index": [-2, -2, -2, -1, -1], "customer_key": [1, 1, 2, 1, 1],
                       "label": [0, 1, 0, 0, 1]})
     assert query_starts(table).tolist() == [0, 2, 3]
-    split = pa.table({"week_index": [-2, -2, -2], "customer_id": list("aba"), "label": [0, 1, 0]})
+    split = pa.table({"week_index": [-2, -2, -2], "customer_key": [1, 2, 1], "label": [0, 1, 0]})
     with pytest.raises(ValueError, match="not grouped by query"):
         query_starts(split)
     assert query_starts(table.slice(0, 0)).tolist() == []
@@ -232,7 +239,7 @@ def test_training_relation_gives_the_same_booster_with_float_columns():
     table = relation.arrow()
     table = table.read_all() if hasattr(table, "read_all") else table
     assert table.schema.field("signal").type == pa.float32()
-    assert table.column_names[:4] == ["customer_id", "week_index", "article_id", "label"]
+    assert table.column_names[:4] == ["customer_key", "week_index", "article_key", "label"]
     from_duckdb, best_d, _ = train_ranker(
         table, training_relation(con.sql("select * from valid_df")).arrow(), params)
     from_pandas, best_p, _ = train_ranker(train, valid, params)

@@ -67,7 +67,7 @@ MODELS_YML_ELSEWHERE: dict[str, tuple[str, str]] = {
 NO_PRIMARY_KEY: dict[str, str] = {
     "stg_hm__transactions": (
         "one row per unit bought: identical rows are several units of one "
-        "purchase and are all kept (fct_transactions adds transaction_unit_id)"
+        "purchase and are all kept (fct_transactions numbers them: unit_number)"
     ),
     "stg_hm__hidden_transactions": "the hidden week's units, same grain as stg_hm__transactions",
     "base_hm__transactions": "every raw row of transactions_train.csv, identical rows included",
@@ -210,6 +210,27 @@ def test_no_staging_to_staging_edges(models: dict[str, dict]) -> None:
         if parent in models and models[parent]["name"].startswith("stg_")
     ]
     _fail_on(violations, "no staging -> staging edges")
+
+
+# the models past staging that may carry the readable ids (issue 16: the
+# 64-character customer_id and the article_id key nothing downstream)
+READABLE_ID_MODELS = {"dim_customers", "dim_articles", "submission_rows", "submission",
+                      "submission_csv"}
+
+
+def test_only_dimensions_and_submission_carry_the_text_ids(models: dict[str, dict]) -> None:
+    """Past staging every join, sort and aggregate runs on the integer
+    customer_key and article_key: a documented customer_id or article_id
+    column elsewhere means a model went back to the text ids."""
+    violations = [
+        f"{node['name']} ({node['original_file_path']}) has column {column}"
+        for node in models.values()
+        if not node["original_file_path"].startswith("models/staging/")
+        and node["name"] not in READABLE_ID_MODELS
+        for column in node["columns"]
+        if column in ("customer_id", "article_id")
+    ]
+    _fail_on(violations, "only the dimensions and the submission carry the text ids")
 
 
 def test_base_models_feed_only_staging(models: dict[str, dict]) -> None:

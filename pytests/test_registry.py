@@ -98,10 +98,10 @@ def test_union_and_abt_docs_follow_the_registry(manifest):
     sources = registry.candidate_sources()
     per_source = [f"{kind}_{s}" for s in sources for kind in ("rank", "score")]
     union = set(models["cand_union"]["columns"])
-    assert union == {"customer_id", "week_index", "article_id", *per_source, "n_sources",
+    assert union == {"customer_key", "week_index", "article_key", *per_source, "n_sources",
                      "best_rank"}
     features = [c["feature"] for c in registry.load("hm_feature_columns")]
-    expected = {"customer_id", "week_index", "article_id", "ml_split", *per_source,
+    expected = {"customer_key", "week_index", "article_key", "ml_split", *per_source,
                 "n_sources", "best_rank", *features, "label"}
     for abt in ("abt_train", "abt_valid", "abt_predict"):
         assert set(models[abt]["columns"]) == expected, abt
@@ -113,13 +113,32 @@ def test_abt_columns_are_the_registry_in_order(tiny_warehouse):
     columns, _ = tiny_warehouse.query("select * from ml.abt_valid limit 0")
     sources = registry.candidate_sources()
     features = [c["feature"] for c in registry.load("hm_feature_columns")]
-    assert columns == ["customer_id", "week_index", "article_id", "ml_split",
+    assert columns == ["customer_key", "week_index", "article_key", "ml_split",
                        *[f"{k}_{s}" for s in sources for k in ("rank", "score")],
                        "n_sources", "best_rank", *features, "label"]
 
 
+def test_built_tables_key_on_32_bit_integers(tiny_warehouse):
+    """Built on tiny data: every customer_key and article_key column is a
+    32-bit INTEGER, and past staging no table but the dimensions and the
+    submission's has a customer_id or article_id column (documented or not)."""
+    tiny_warehouse.require("abt_predict", "ranker_scores", "submission_rows", "eval_labels")
+    _, rows = tiny_warehouse.query(
+        "select table_schema, table_name, column_name, data_type "
+        "from information_schema.columns "
+        "where column_name in ('customer_key', 'article_key', 'customer_id', 'article_id') "
+        "and table_schema in ('marts', 'features', 'ml', 'eval')")
+    keys = [r for r in rows if r[2].endswith("_key")]
+    assert {r[1] for r in keys} >= {"fct_transactions", "cand_union", "abt_predict",
+                                    "ranker_scores", "eval_labels"}
+    assert [r for r in keys if r[3] != "INTEGER"] == []
+    readable = {"dim_customers", "dim_articles", "submission_rows", "submission",
+                "submission_csv"}
+    assert [r for r in rows if r[2].endswith("_id") and r[1] not in readable] == []
+
+
 DUMMY_MODEL = """{#- A test-only candidate source: the three articles with the
-    smallest ids, for every customer-week. -#}
+    smallest keys, for every customer-week. -#}
 with
 
 customer_weeks as (
@@ -130,8 +149,8 @@ customer_weeks as (
 
 articles as (
 
-    select article_id from {{ ref('dim_articles') }}
-    order by article_id
+    select article_key from {{ ref('dim_articles') }}
+    order by article_key
     limit 3
 
 ),
@@ -139,14 +158,14 @@ articles as (
 final as (
 
     select
-        customer_weeks.customer_id,
+        customer_weeks.customer_key,
         customer_weeks.week_index,
-        articles.article_id,
+        articles.article_key,
         'dummy' as source,
         1.0 as score,
         row_number() over (
-            partition by customer_weeks.customer_id, customer_weeks.week_index
-            order by articles.article_id
+            partition by customer_weeks.customer_key, customer_weeks.week_index
+            order by articles.article_key
         ) as source_rank
     from customer_weeks
     cross join articles

@@ -59,8 +59,9 @@ select * from final
 {#- An eval_list_<strategy> model read from another model's ranked rows:
     the rows of the scored customer-weeks whose `rank_column` is within
     eval_k. A model without week_index (the submission, the oracle) lists
-    the prediction week (`week_index` = 0). -#}
-{% macro hm_eval_list_from(model, rank_column, week_index=none) -%}
+    the prediction week (`week_index` = 0); a model keyed by the readable ids
+    (`keyed_by_id`: the oracle) is keyed through the dimensions. -#}
+{% macro hm_eval_list_from(model, rank_column, week_index=none, keyed_by_id=false) -%}
 with
 
 targets as (
@@ -69,22 +70,43 @@ targets as (
 
 ),
 
+{%- if keyed_by_id %}
+
+listed as (
+
+    -- a model of readable ids (the oracle's file): keyed by the dimensions
+    select
+        customers.customer_key,
+        articles.article_key,
+        by_id.{{ rank_column }}
+    from {{ ref(model) }} as by_id
+    inner join {{ ref('dim_customers') }} as customers
+        on by_id.customer_id = customers.customer_id
+    inner join {{ ref('dim_articles') }} as articles
+        on by_id.article_id = articles.article_id
+
+),
+
+{%- else %}
+
 listed as (
 
     select * from {{ ref(model) }}
 
 ),
 
+{%- endif %}
+
 final as (
 
     select
-        listed.customer_id,
+        listed.customer_key,
         targets.week_index,
-        listed.article_id,
+        listed.article_key,
         listed.{{ rank_column }} as list_rank
     from listed
     inner join targets
-        on listed.customer_id = targets.customer_id
+        on listed.customer_key = targets.customer_key
         {% if week_index is none -%}
         and listed.week_index = targets.week_index
         {%- else -%}

@@ -28,10 +28,10 @@
         ],
         "hm_feature_families": [
             {"family": "candidates", "model": "cand_union", "join_keys": "", "description": "Each candidate's rank and score in every source of the union, the number of sources and the best rank."},
-            {"family": "customer", "model": "feat_customer_weekly", "join_keys": "customer_id", "description": "The customer as of the week: age, recency, activity, spend, channel, index shares and favourite shares."},
-            {"family": "article", "model": "feat_article_weekly", "join_keys": "article_id", "description": "The article as of the week: sales over 1 to 12 weeks, trend, launch and last sale, price, season and its codes."},
-            {"family": "age_popularity", "model": "feat_article_age_bucket_weekly", "join_keys": "article_id age_bucket", "description": "The article's units and rank last week among the customer's age bucket."},
-            {"family": "customer_article", "model": "feat_customer_article_weekly", "join_keys": "customer_id article_id", "description": "The customer's earlier purchases of the article and of its product."},
+            {"family": "customer", "model": "feat_customer_weekly", "join_keys": "customer_key", "description": "The customer as of the week: age, recency, activity, spend, channel, index shares and favourite shares."},
+            {"family": "article", "model": "feat_article_weekly", "join_keys": "article_key", "description": "The article as of the week: sales over 1 to 12 weeks, trend, launch and last sale, price, season and its codes."},
+            {"family": "age_popularity", "model": "feat_article_age_bucket_weekly", "join_keys": "article_key age_bucket", "description": "The article's units and rank last week among the customer's age bucket."},
+            {"family": "customer_article", "model": "feat_customer_article_weekly", "join_keys": "customer_key article_key", "description": "The customer's earlier purchases of the article and of its product."},
             {"family": "taste_match", "model": "", "join_keys": "", "description": "How the article matches the customer's favourite colour, pattern, product type and department, and its price against theirs."},
         ],
         "hm_feature_columns": [

@@ -8,9 +8,9 @@ with
 labels as (
 
     select
-        customer_id,
+        customer_key,
         week_index,
-        article_id
+        article_key
     from {{ ref('eval_labels') }}
     where eval_week = 'valid'
 
@@ -26,11 +26,11 @@ candidates as (
 ranked_union as (
 
     select
-        customer_id,
+        customer_key,
         week_index,
-        article_id,
+        article_key,
         row_number() over (
-            partition by customer_id, week_index
+            partition by customer_key, week_index
             order by {{ hm_union_order() }}
         ) as union_rank,
         {{ hm_column_list(hm_candidate_sources(), prefix='rank_') }}
@@ -42,16 +42,16 @@ labelled as (
 
     -- every bought pair with its rank in each source (null: not proposed)
     select
-        labels.customer_id,
+        labels.customer_key,
         ranked_union.union_rank,
         {{ hm_column_list(
             hm_candidate_sources(), prefix='ranked_union.rank_'
         ) }}
     from labels
     left join ranked_union
-        on labels.customer_id = ranked_union.customer_id
+        on labels.customer_key = ranked_union.customer_key
         and labels.week_index = ranked_union.week_index
-        and labels.article_id = ranked_union.article_id
+        and labels.article_key = ranked_union.article_key
 
 ),
 

@@ -11,9 +11,9 @@ predictions as (
 labels as (
 
     select
-        customer_id,
+        customer_key,
         week_index,
-        article_id
+        article_key
     from {{ ref('eval_labels') }}
 
 ),
@@ -21,7 +21,7 @@ labels as (
 customer_features as (
 
     select
-        customer_id,
+        customer_key,
         as_of_week_index,
         has_history,
         n_units_12w
@@ -40,7 +40,7 @@ final as (
     select
         ---------- ids
         metrics.strategy,
-        metrics.customer_id,
+        metrics.customer_key,
         metrics.week_index,
 
         ---------- strings
@@ -67,7 +67,7 @@ final as (
 
     from metrics
     left join customer_features
-        on metrics.customer_id = customer_features.customer_id
+        on metrics.customer_key = customer_features.customer_key
         and metrics.week_index = customer_features.as_of_week_index
 
 )

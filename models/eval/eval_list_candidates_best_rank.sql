@@ -17,14 +17,14 @@ candidates as (
 scored as (
 
     select
-        candidates.customer_id,
+        candidates.customer_key,
         candidates.week_index,
-        candidates.article_id,
+        candidates.article_key,
         candidates.best_rank,
         candidates.n_sources
     from candidates
     inner join targets
-        on candidates.customer_id = targets.customer_id
+        on candidates.customer_key = targets.customer_key
         and candidates.week_index = targets.week_index
 
 ),
@@ -32,7 +32,7 @@ scored as (
 ranked as (
 
     {{ hm_top_k_per_group(
-        'scored', 'customer_id, week_index', hm_union_order(),
+        'scored', 'customer_key, week_index', hm_union_order(),
         var('eval_k'), 'list_rank'
     ) }}
 
@@ -41,9 +41,9 @@ ranked as (
 final as (
 
     select
-        customer_id,
+        customer_key,
         week_index,
-        article_id,
+        article_key,
         list_rank
     from ranked
 

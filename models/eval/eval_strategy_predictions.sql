@@ -14,9 +14,9 @@ unioned as (
     {% for strategy in hm_strategy_names() %}
     select
         '{{ strategy }}' as strategy,
-        customer_id,
+        customer_key,
         week_index,
-        article_id,
+        article_key,
         list_rank
     from {{ ref('eval_list_' ~ strategy) }}
     {{ 'union all' if not loop.last }}
@@ -29,7 +29,7 @@ scored_customers as (
     select unioned.*
     from unioned
     inner join targets
-        on unioned.customer_id = targets.customer_id
+        on unioned.customer_key = targets.customer_key
         and unioned.week_index = targets.week_index
 
 ),
@@ -39,17 +39,17 @@ final as (
     select
         ---------- ids
         strategy,
-        customer_id,
+        customer_key,
         week_index,
-        article_id,
+        article_key,
 
         ---------- numerics
         prediction_rank
 
     from (
         {{ hm_top_k_per_group(
-            'scored_customers', 'strategy, customer_id, week_index',
-            'list_rank, article_id', var('eval_k'),
+            'scored_customers', 'strategy, customer_key, week_index',
+            'list_rank, article_key', var('eval_k'),
             rank_column='prediction_rank'
         ) }}
     ) as top_k

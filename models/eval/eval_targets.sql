@@ -13,7 +13,7 @@ final as (
 
     select distinct
         ---------- ids
-        customer_id,
+        customer_key,
         week_index
 
     from labels

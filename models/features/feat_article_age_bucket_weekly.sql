@@ -11,7 +11,7 @@ transactions as (
 customers as (
 
     select
-        customer_id,
+        customer_key,
         age_bucket
     from {{ ref('dim_customers') }}
 
@@ -30,15 +30,15 @@ units as (
     select
         as_of_weeks.week_index as as_of_week_index,
         customers.age_bucket,
-        transactions.article_id,
+        transactions.article_key,
         count(*) as bucket_units_1w
     from transactions
     inner join as_of_weeks
         on transactions.week_index = as_of_weeks.week_index - 1
-    inner join customers on transactions.customer_id = customers.customer_id
+    inner join customers on transactions.customer_key = customers.customer_key
     group by
         as_of_weeks.week_index, customers.age_bucket,
-        transactions.article_id
+        transactions.article_key
 
 ),
 
@@ -46,7 +46,7 @@ final as (
 
     select
         ---------- ids
-        article_id,
+        article_key,
         age_bucket,
         as_of_week_index,
 
@@ -57,7 +57,7 @@ final as (
         ) as bucket_share_1w,
         row_number() over (
             partition by as_of_week_index, age_bucket
-            order by bucket_units_1w desc, article_id asc
+            order by bucket_units_1w desc, article_key asc
         ) as bucket_rank_1w
 
     from units

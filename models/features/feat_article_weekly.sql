@@ -28,7 +28,7 @@ history as (
 
     select
         as_of_weeks.week_index as as_of_week_index,
-        article_weeks.article_id,
+        article_weeks.article_key,
         articles.product_type_no,
         article_weeks.week_index,
         article_weeks.n_units,
@@ -37,7 +37,7 @@ history as (
     from article_weeks
     inner join as_of_weeks
         on article_weeks.week_index < as_of_weeks.week_index
-    inner join articles on article_weeks.article_id = articles.article_id
+    inner join articles on article_weeks.article_key = articles.article_key
 
 ),
 
@@ -45,7 +45,7 @@ sales as (
 
     select
         as_of_week_index,
-        article_id,
+        article_key,
         -- sums of integers are HUGEINT in DuckDB, which reads ~50x slower
         -- than BIGINT into Arrow: counts are cast back to bigint
         {% for k in [1, 2, 4, 12] %}
@@ -69,7 +69,7 @@ sales as (
         min(week_index) as first_sale_week_index,
         max(week_index) as last_sale_week_index
     from history
-    group by as_of_week_index, article_id
+    group by as_of_week_index, article_key
 
 ),
 
@@ -84,7 +84,7 @@ type_weeks as (
             partition by article_weeks.week_index
         ) as type_share
     from article_weeks
-    inner join articles on article_weeks.article_id = articles.article_id
+    inner join articles on article_weeks.article_key = articles.article_key
     group by articles.product_type_no, article_weeks.week_index
 
 ),
@@ -111,7 +111,7 @@ final as (
 
     select
         ---------- ids
-        articles.article_id,
+        articles.article_key,
         as_of_weeks.week_index as as_of_week_index,
         articles.index_group_no,
         articles.product_type_no,
@@ -141,7 +141,7 @@ final as (
         seasonality.type_season_index,
 
         ---------- booleans
-        sales.article_id is not null as has_sales,
+        sales.article_key is not null as has_sales,
 
         ---------- dates
         as_of_weeks.week_start_date as as_of_week_start_date
@@ -149,7 +149,7 @@ final as (
     from articles
     cross join as_of_weeks
     left join sales
-        on articles.article_id = sales.article_id
+        on articles.article_key = sales.article_key
         and as_of_weeks.week_index = sales.as_of_week_index
     left join seasonality
         on articles.product_type_no = seasonality.product_type_no

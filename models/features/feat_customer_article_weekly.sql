@@ -23,8 +23,8 @@ history as (
 
     select
         as_of_weeks.week_index as as_of_week_index,
-        transactions.customer_id,
-        transactions.article_id,
+        transactions.customer_key,
+        transactions.article_key,
         transactions.product_code,
         transactions.week_index,
         transactions.transaction_date
@@ -40,14 +40,14 @@ by_article as (
 
     select
         as_of_week_index,
-        customer_id,
-        article_id,
+        customer_key,
+        article_key,
         min(product_code) as product_code,
         count(*) as article_units,
         count(distinct week_index) as article_weeks,
         max(week_index) as article_last_week_index
     from history
-    group by as_of_week_index, customer_id, article_id
+    group by as_of_week_index, customer_key, article_key
 
 ),
 
@@ -55,13 +55,13 @@ by_product as (
 
     select
         as_of_week_index,
-        customer_id,
+        customer_key,
         product_code,
         count(*) as product_units,
-        count(distinct article_id) as product_articles,
+        count(distinct article_key) as product_articles,
         max(week_index) as product_last_week_index
     from history
-    group by as_of_week_index, customer_id, product_code
+    group by as_of_week_index, customer_key, product_code
 
 ),
 
@@ -69,8 +69,8 @@ final as (
 
     select
         ---------- ids
-        by_article.customer_id,
-        by_article.article_id,
+        by_article.customer_key,
+        by_article.article_key,
         by_article.product_code,
         by_article.as_of_week_index,
 
@@ -86,7 +86,7 @@ final as (
 
     from by_article
     inner join by_product
-        on by_article.customer_id = by_product.customer_id
+        on by_article.customer_key = by_product.customer_key
         and by_article.product_code = by_product.product_code
         and by_article.as_of_week_index = by_product.as_of_week_index
 

@@ -43,7 +43,7 @@ customers as (
 customer_weeks as (
 
     select
-        customer_id,
+        customer_key,
         week_index
     from {{ ref('fct_customer_weeks') }}
 
@@ -65,7 +65,7 @@ population as (
     -- the scored customers of each week, with their attributes: every
     -- customer for the prediction week, the week's buyers otherwise
     select
-        customers.customer_id,
+        customers.customer_key,
         customers.age,
         customers.age_bucket,
         customers.club_member_status,
@@ -82,7 +82,7 @@ population as (
             select 1 as is_buyer
             from customer_weeks
             where
-                customer_weeks.customer_id = customers.customer_id
+                customer_weeks.customer_key = customers.customer_key
                 and customer_weeks.week_index = as_of_weeks.week_index
         )
 
@@ -108,8 +108,8 @@ as_of_bounds as (
 purchases as not materialized (
 
     select
-        transactions.customer_id,
-        transactions.article_id,
+        transactions.customer_key,
+        transactions.article_key,
         transactions.price,
         transactions.sales_channel_id,
         transactions.transaction_date,
@@ -125,7 +125,7 @@ purchases as not materialized (
         articles.product_type_name,
         articles.department_name
     from transactions
-    inner join articles on transactions.article_id = articles.article_id
+    inner join articles on transactions.article_key = articles.article_key
     where
         transactions.week_index
         < (select as_of_bounds.last_as_of_week_index from as_of_bounds)
@@ -136,11 +136,11 @@ first_purchases as (
 
     -- each customer's articles with the bucket of their first purchase
     select
-        customer_id,
-        article_id,
+        customer_key,
+        article_key,
         min(bucket_week_index) as bucket_week_index
     from purchases
-    group by customer_id, article_id
+    group by customer_key, article_key
 
 ),
 
@@ -150,7 +150,7 @@ buckets as not materialized (
     -- the articles first bought in that bucket (so distinct articles add
     -- up across buckets)
     select
-        customer_id,
+        customer_key,
         bucket_week_index,
         {% for attribute, value, column in groups %}
         sum(case when {{ attribute }} = '{{ value }}' then 1 else 0 end)
@@ -163,12 +163,12 @@ buckets as not materialized (
         sum(price) as spend,
         sum(case when sales_channel_id = 2 then 1 else 0 end) as n_online
     from purchases
-    group by customer_id, bucket_week_index
+    group by customer_key, bucket_week_index
 
     union all
 
     select
-        customer_id,
+        customer_key,
         bucket_week_index,
         {% for _, _, column in groups %}
         0 as n_{{ column }},
@@ -180,7 +180,7 @@ buckets as not materialized (
         0 as spend,
         0 as n_online
     from first_purchases
-    group by customer_id, bucket_week_index
+    group by customer_key, bucket_week_index
 
 ),
 
@@ -188,7 +188,7 @@ activity as (
 
     select
         population.as_of_week_index,
-        population.customer_id,
+        population.customer_key,
         {% for _, _, column in groups %}
         cast(sum(buckets.n_{{ column }}) as double) / sum(buckets.n_units)
             as share_{{ column }},
@@ -227,16 +227,16 @@ activity as (
             as online_share
     from population
     inner join buckets
-        on population.customer_id = buckets.customer_id
+        on population.customer_key = buckets.customer_key
         and population.as_of_week_index > buckets.bucket_week_index
-    group by population.as_of_week_index, population.customer_id
+    group by population.as_of_week_index, population.customer_key
 
 ),
 
 attribute_buckets as (
 
     select
-        customer_id,
+        customer_key,
         bucket_week_index,
         colour_group_name,
         graphical_appearance_name,
@@ -245,7 +245,7 @@ attribute_buckets as (
         count(*) as n_units
     from purchases
     group by
-        customer_id,
+        customer_key,
         bucket_week_index,
         colour_group_name,
         graphical_appearance_name,
@@ -263,14 +263,14 @@ favourite_history as not materialized (
         attribute_buckets.*
     from population
     inner join attribute_buckets
-        on population.customer_id = attribute_buckets.customer_id
+        on population.customer_key = attribute_buckets.customer_key
         and population.as_of_week_index > attribute_buckets.bucket_week_index
 
 ),
 
 favourites as (
 
-    {{ hm_favourites('favourite_history', 'as_of_week_index, customer_id', {
+    {{ hm_favourites('favourite_history', 'as_of_week_index, customer_key', {
         'colour_group': 'colour_group_name',
         'pattern': 'graphical_appearance_name',
         'product_type': 'product_type_name',
@@ -283,7 +283,7 @@ final as (
 
     select
         ---------- ids
-        population.customer_id,
+        population.customer_key,
         population.as_of_week_index,
 
         ---------- strings
@@ -348,17 +348,17 @@ final as (
         ---------- booleans
         population.is_fn_subscribed,
         population.is_active,
-        activity.customer_id is not null as has_history,
+        activity.customer_key is not null as has_history,
 
         ---------- dates
         population.as_of_week_start_date
 
     from population
     left join activity
-        on population.customer_id = activity.customer_id
+        on population.customer_key = activity.customer_key
         and population.as_of_week_index = activity.as_of_week_index
     left join favourites
-        on population.customer_id = favourites.customer_id
+        on population.customer_key = favourites.customer_key
         and population.as_of_week_index = favourites.as_of_week_index
 
 )

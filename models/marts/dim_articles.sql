@@ -18,9 +18,9 @@ transactions as (
 sales_summary as (
 
     select
-        article_id,
+        article_key,
         count(*) as n_units_sold,
-        count(distinct customer_id) as n_distinct_buyers,
+        count(distinct customer_key) as n_distinct_buyers,
         sum(price) as lifetime_revenue,
         min(price) as min_price,
         avg(price) as mean_price,
@@ -31,7 +31,7 @@ sales_summary as (
         max(week_start_date) as last_sale_week_start_date
     from transactions
     where transaction_date <= {{ hm_cutoff_date() }}
-    group by article_id
+    group by article_key
 
 ),
 
@@ -39,6 +39,7 @@ final as (
 
     select
         ---------- ids
+        articles.article_key,
         articles.article_id,
         articles.product_code,
 
@@ -76,7 +77,7 @@ final as (
         sales_summary.max_price,
 
         ---------- booleans
-        sales_summary.article_id is not null as has_sales,
+        sales_summary.article_key is not null as has_sales,
 
         ---------- dates
         sales_summary.launch_week_start_date,
@@ -85,7 +86,8 @@ final as (
         sales_summary.last_sale_date
 
     from articles
-    left join sales_summary on articles.article_id = sales_summary.article_id
+    left join sales_summary
+        on articles.article_key = sales_summary.article_key
 
 )
 

@@ -24,8 +24,8 @@ articles as (
 purchases as (
 
     select
-        transactions.customer_id,
-        transactions.article_id,
+        transactions.customer_key,
+        transactions.article_key,
         transactions.sales_channel_id,
         transactions.price,
         transactions.transaction_date,
@@ -34,7 +34,7 @@ purchases as (
         articles.graphical_appearance_name,
         articles.index_name
     from transactions
-    inner join articles on transactions.article_id = articles.article_id
+    inner join articles on transactions.article_key = articles.article_key
     where transactions.transaction_date <= {{ hm_cutoff_date() }}
 
 ),
@@ -42,9 +42,9 @@ purchases as (
 purchase_summary as (
 
     select
-        customer_id,
+        customer_key,
         count(*) as n_transactions,
-        count(distinct article_id) as n_distinct_articles,
+        count(distinct article_key) as n_distinct_articles,
         count(distinct week_index) as n_active_weeks,
         sum(price) as lifetime_spend,
         avg(
@@ -56,13 +56,13 @@ purchase_summary as (
         min(transaction_date) as first_purchase_date,
         max(transaction_date) as last_purchase_date
     from purchases
-    group by customer_id
+    group by customer_key
 
 ),
 
 favourites as (
 
-    {{ hm_favourites('purchases', 'customer_id', {
+    {{ hm_favourites('purchases', 'customer_key', {
         'colour_group': 'colour_group_name',
         'pattern': 'graphical_appearance_name',
         'index': 'index_name',
@@ -74,6 +74,7 @@ final as (
 
     select
         ---------- ids
+        customers.customer_key,
         customers.customer_id,
 
         ---------- strings
@@ -103,7 +104,7 @@ final as (
         ---------- booleans
         customers.is_fn_subscribed,
         customers.is_active,
-        purchase_summary.customer_id is not null as has_purchases,
+        purchase_summary.customer_key is not null as has_purchases,
 
         ---------- dates
         purchase_summary.first_purchase_date,
@@ -111,9 +112,9 @@ final as (
 
     from customers
     left join purchase_summary
-        on customers.customer_id = purchase_summary.customer_id
+        on customers.customer_key = purchase_summary.customer_key
     left join favourites
-        on customers.customer_id = favourites.customer_id
+        on customers.customer_key = favourites.customer_key
 
 )
 

@@ -11,11 +11,11 @@ transactions as (
 article_weeks as (
 
     select
-        article_id,
+        article_key,
         week_start_date,
         week_index,
         count(*) as n_units,
-        count(distinct customer_id) as n_distinct_buyers,
+        count(distinct customer_key) as n_distinct_buyers,
         sum(price) as revenue,
         avg(price) as mean_price,
         avg(
@@ -25,7 +25,7 @@ article_weeks as (
             end
         ) as online_share
     from transactions
-    group by article_id, week_start_date, week_index
+    group by article_key, week_start_date, week_index
 
 ),
 
@@ -33,7 +33,7 @@ final as (
 
     select
         ---------- ids
-        article_id,
+        article_key,
         week_index,
 
         ---------- numerics

@@ -11,17 +11,17 @@ transactions as (
 customer_weeks as (
 
     select
-        customer_id,
+        customer_key,
         week_start_date,
         week_index,
         count(*) as n_units,
-        count(distinct article_id) as n_distinct_articles,
+        count(distinct article_key) as n_distinct_articles,
         count(
             case when {{ hm_is_online('sales_channel_id') }} then 1 end
         ) as n_online_units,
         sum(price) as spend
     from transactions
-    group by customer_id, week_start_date, week_index
+    group by customer_key, week_start_date, week_index
 
 ),
 
@@ -29,7 +29,7 @@ final as (
 
     select
         ---------- ids
-        customer_id,
+        customer_key,
         week_index,
 
         ---------- numerics

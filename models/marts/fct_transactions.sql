@@ -1,3 +1,6 @@
+{#- One row per unit bought: the clean transactions keyed by the integer
+    customer_key and article_key (the dimensions carry the readable ids),
+    with the article's product code and the calendar keys. -#}
 with
 
 transactions as (
@@ -6,12 +9,40 @@ transactions as (
 
 ),
 
+customers as (
+
+    select
+        customer_id,
+        customer_key
+    from {{ ref('stg_hm__customers') }}
+
+),
+
 articles as (
 
     select
         article_id,
+        article_key,
         product_code
     from {{ ref('stg_hm__articles') }}
+
+),
+
+keyed as (
+
+    -- the only join on the text ids: everything downstream joins, sorts and
+    -- aggregates on the integer keys
+    select
+        customers.customer_key,
+        articles.article_key,
+        articles.product_code,
+        transactions.sales_channel_id,
+        transactions.price,
+        transactions.transaction_date
+    from transactions
+    inner join customers
+        on transactions.customer_id = customers.customer_id
+    inner join articles on transactions.article_id = articles.article_id
 
 ),
 
@@ -20,19 +51,17 @@ numbered as (
     -- identical rows are units of one purchase: number them so every
     -- unit has its own key
     select
-        transactions.*,
-        articles.product_code,
+        *,
         row_number() over (
             partition by
-                transactions.customer_id,
-                transactions.article_id,
-                transactions.transaction_date,
-                transactions.price,
-                transactions.sales_channel_id
-            order by transactions.customer_id
+                customer_key,
+                article_key,
+                transaction_date,
+                price,
+                sales_channel_id
+            order by customer_key
         ) as unit_number
-    from transactions
-    inner join articles on transactions.article_id = articles.article_id
+    from keyed
 
 ),
 
@@ -40,15 +69,8 @@ final as (
 
     select
         ---------- ids
-        {{ dbt.concat([
-            'customer_id', "'-'", 'article_id', "'-'",
-            dbt.cast('transaction_date', api.Column.translate_type('string')),
-            "'-'", dbt.cast('price', api.Column.translate_type('string')),
-            "'-'", dbt.cast('sales_channel_id', api.Column.translate_type('string')),
-            "'-'", dbt.cast('unit_number', api.Column.translate_type('string'))
-        ]) }} as transaction_unit_id,
-        customer_id,
-        article_id,
+        customer_key,
+        article_key,
         product_code,
         sales_channel_id,
 

@@ -15,7 +15,6 @@ from typing import ClassVar
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 import scipy.sparse as sp
 from threadpoolctl import threadpool_limits
 
@@ -111,47 +110,44 @@ def fit_schedule(weeks, max_staleness_weeks: int) -> dict[int, int]:
     return schedule
 
 
-SCHEMA = pa.schema([("customer_id", pa.string()), ("week_index", pa.int32()),
-                    ("article_id", pa.string()), ("source", pa.string()),
+SCHEMA = pa.schema([("customer_key", pa.int32()), ("week_index", pa.int32()),
+                    ("article_key", pa.int32()), ("source", pa.string()),
                     ("score", pa.float64()), ("source_rank", pa.int64())])
 
 
 def _sorted_codes(column: pa.ChunkedArray | pa.Array) -> tuple[np.ndarray, pa.Array]:
-    """Integer codes of a string column and its values, codes in the sort
-    order of the values (so results do not depend on row order). Encoded in
-    Arrow: no Python string per row."""
+    """Dense codes of an integer key column (the warehouse's customer_key or
+    article_key) and its distinct values, codes in the sort order of the
+    values (so results do not depend on row order)."""
     if isinstance(column, pa.ChunkedArray):
         column = column.combine_chunks()
-    encoded = column.cast(pa.string()).dictionary_encode()
-    order = pc.sort_indices(encoded.dictionary).to_numpy()
-    rank = np.empty(len(order), dtype=np.int64)
-    rank[order] = np.arange(len(order))
-    return rank[encoded.indices.to_numpy()], encoded.dictionary.take(pa.array(order))
+    values, codes = np.unique(column.to_numpy(zero_copy_only=False), return_inverse=True)
+    return codes.astype(np.int64), pa.array(values, type=column.type)
 
 
 def als_candidates(transactions: pa.Table, targets: pd.DataFrame | pa.Table,
                    params: AlsParams) -> pa.Table:
-    """ALS candidates for every (customer_id, week_index) of `targets`, as
-    an Arrow table (customer_id, week_index, article_id, source, score,
+    """ALS candidates for every (customer_key, week_index) of `targets`, as
+    an Arrow table (customer_key, week_index, article_key, source, score,
     source_rank): the weeks' candidates are never a pandas frame.
 
-    `transactions` has customer_id, article_id, week_index and days_before_
+    `transactions` has customer_key, article_key, week_index and days_before_
     prediction_week (int: days from the purchase to the prediction week's
     start). Customers without history in a week's training window get none.
     Only articles sold in the `recent_weeks` before the week are recommended
     (what sold long ago is rarely on sale any more, and it keeps scoring cheap).
     """
     if isinstance(targets, pd.DataFrame):
-        targets = pa.Table.from_pandas(targets[["customer_id", "week_index"]],
+        targets = pa.Table.from_pandas(targets[["customer_key", "week_index"]],
                                        preserve_index=False)
-    # customer ids of the transactions and of the targets share one code space
+    # customer keys of the transactions and of the targets share one code space
     n_tx = transactions.num_rows
     all_customers = pa.concat_arrays([
-        table.column("customer_id").combine_chunks().cast(pa.string())
+        table.column("customer_key").combine_chunks().cast(pa.int32())
         for table in (transactions, targets)])
-    customer_codes, customer_ids = _sorted_codes(all_customers)
+    customer_codes, customer_keys = _sorted_codes(all_customers)
     tx_customer, target_customer = customer_codes[:n_tx], customer_codes[n_tx:]
-    tx_article, article_ids = _sorted_codes(transactions.column("article_id"))
+    tx_article, article_keys = _sorted_codes(transactions.column("article_key"))
     tx_week = transactions.column("week_index").to_numpy()
     tx_days = transactions.column("days_before_prediction_week").to_numpy()
     target_week = targets.column("week_index").to_numpy()
@@ -176,9 +172,9 @@ def als_candidates(transactions: pa.Table, targets: pd.DataFrame | pa.Table,
             known = np.unique(pos[customers[pos] == wanted])
             row, item, score, rank = recommend(model, matrix, known, params.n, items=fresh)
             tables.append(pa.table({
-                "customer_id": customer_ids.take(pa.array(customers[row])),
+                "customer_key": customer_keys.take(pa.array(customers[row])).cast(pa.int32()),
                 "week_index": pa.array(np.full(len(row), week, dtype=np.int32)),
-                "article_id": article_ids.take(pa.array(articles[item])),
+                "article_key": article_keys.take(pa.array(articles[item])).cast(pa.int32()),
                 "source": pa.array(np.full(len(row), "als", dtype=object), pa.string()),
                 "score": pa.array(score.astype(np.float64)),
                 "source_rank": pa.array(rank.astype(np.int64)),

@@ -53,7 +53,7 @@ def read_transactions(path: str | Path) -> str:
 
 def baseline_sql(con: duckdb.DuckDBPyConnection, strategy: str, purchases: str, targets: str,
                  settings: Mapping[str, Any]) -> str:
-    """The list SQL of one baseline: (customer_id, week_index, article_id,
+    """The list SQL of one baseline: (customer_key, week_index, article_key,
     list_rank). A baseline built in steps (rebuy_decay_trending: its
     candidates, then the choice of weights) gets its intermediate table
     created in `con`, as the warehouse materialises it as a model."""
@@ -89,9 +89,25 @@ def heuristic_scores(data_dir: str | Path, hidden_file: str | Path | None = None
             con.close()
 
 
+def _key_table(con: duckdb.DuckDBPyConnection, table: str, path: Path, entity: str,
+               *columns: str) -> None:
+    """`table`: <entity>_id, `columns`, and <entity>_key, the row number in id order."""
+    con.execute(f"""
+        create table {table} as
+        select
+            {entity}_id, {''.join(f"{c}, " for c in columns)}
+            cast(row_number() over (order by {entity}_id) as integer) as {entity}_key
+        from read_csv({sql_string(path)}, header=true, all_varchar=true)
+        """)
+
+
 def _score(con: duckdb.DuckDBPyConnection, data_dir: Path, hidden: Path,
            prediction_start: dt.date, settings: Mapping[str, Any]) -> dict[str, dict]:
     con.execute("set enable_progress_bar = false")
+    # integer keys as staging assigns them (row number in id order), so the
+    # macros see the warehouse's columns and break ties and sample alike
+    _key_table(con, "customer_keys", data_dir / "customers.csv", "customer")
+    _key_table(con, "article_keys", data_dir / "articles.csv", "article", "product_code")
     con.execute(f"""
         create table purchases as
         with days as (
@@ -99,28 +115,30 @@ def _score(con: duckdb.DuckDBPyConnection, data_dir: Path, hidden: Path,
             from {read_transactions(data_dir / 'transactions_train.csv')}
         )
         select
-            days.customer_id,
-            days.article_id,
-            articles.product_code,
+            customer_keys.customer_key,
+            article_keys.article_key,
+            article_keys.product_code,
             cast(floor(days.day_index / 7.0) as integer) as week_index,
             days.day_index
         from days
-        inner join read_csv({sql_string(data_dir / 'articles.csv')}, header=true,
-            all_varchar=true) as articles using (article_id)
+        inner join customer_keys using (customer_id)
+        inner join article_keys using (article_id)
         """)
     con.execute(f"""
         create table labels as
-        select distinct customer_id, 0 as week_index, article_id
+        select distinct customer_keys.customer_key, 0 as week_index, article_keys.article_key
         from {read_transactions(hidden)}
+        inner join customer_keys using (customer_id)
+        inner join article_keys using (article_id)
         """)
-    con.execute("create table targets as select distinct customer_id, week_index from labels")
+    con.execute("create table targets as select distinct customer_key, week_index from labels")
     lists = {name: baseline_sql(con, name, "purchases", "targets", settings)
              for name in BASELINES}
     oracle = data_dir / ORACLE_FILE
     if oracle.exists():
         lists["oracle"] = oracle_sql(sql_string(oracle))
     union = "\nunion all\n".join(
-        f"select '{name}' as strategy, customer_id, week_index, article_id, "
+        f"select '{name}' as strategy, customer_key, week_index, article_key, "
         f"list_rank as prediction_rank from ({sql})"
         for name, sql in lists.items())
     con.execute(f"create table predictions as {union}")
@@ -144,12 +162,22 @@ def _score(con: duckdb.DuckDBPyConnection, data_dir: Path, hidden: Path,
 
 def oracle_sql(path_literal: str) -> str:
     """The oracle file (customer_id, prediction: space-separated article ids)
-    as ranked rows for week 0."""
+    as ranked rows for week 0, on the keys of the `customer_keys` and
+    `article_keys` tables."""
     return f"""
+        with listed as (
+            select
+                customer_id,
+                unnest(string_split(prediction, ' ')) as article_id,
+                generate_subscripts(string_split(prediction, ' '), 1) as list_rank
+            from read_csv({path_literal}, header=true, all_varchar=true)
+        )
         select
-            customer_id,
+            customer_keys.customer_key,
             0 as week_index,
-            unnest(string_split(prediction, ' ')) as article_id,
-            generate_subscripts(string_split(prediction, ' '), 1) as list_rank
-        from read_csv({path_literal}, header=true, all_varchar=true)
+            article_keys.article_key,
+            listed.list_rank
+        from listed
+        inner join customer_keys using (customer_id)
+        inner join article_keys using (article_id)
         """

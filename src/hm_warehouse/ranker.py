@@ -20,7 +20,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-KEYS = ("customer_id", "week_index", "article_id")
+KEYS = ("customer_key", "week_index", "article_key")
 NOT_FEATURES = {*KEYS, "ml_split", "label"}
 
 
@@ -41,7 +41,7 @@ class RankerParams:
 
 # Training and validation tables come sorted in this order (the dbt model
 # orders them in DuckDB, which spills): rows of one query are contiguous.
-QUERY_ORDER = "week_index, customer_id, article_id"
+QUERY_ORDER = "week_index, customer_key, article_key"
 
 
 def feature_columns(columns: Iterable[str]) -> list[str]:
@@ -83,17 +83,17 @@ def _matrix(table: pa.Table, features: list[str]) -> np.ndarray:
 
 
 def query_starts(table: pa.Table) -> np.ndarray:
-    """Offsets where each (week_index, customer_id) query starts, for rows
+    """Offsets where each (week_index, customer_key) query starts, for rows
     already grouped by query; ValueError when a query's rows are split."""
     n = table.num_rows
     if n == 0:
         return np.zeros(0, dtype=np.int64)
-    week, customer = table.column("week_index"), table.column("customer_id")
+    week, customer = table.column("week_index"), table.column("customer_key")
     changed = pc.or_(pc.not_equal(week.slice(1), week.slice(0, n - 1)),
                      pc.not_equal(customer.slice(1), customer.slice(0, n - 1)))
     starts = np.concatenate([[0], np.flatnonzero(changed.to_numpy(zero_copy_only=False)) + 1])
-    distinct = table.select(["week_index", "customer_id"]).group_by(
-        ["week_index", "customer_id"]).aggregate([]).num_rows
+    distinct = table.select(["week_index", "customer_key"]).group_by(
+        ["week_index", "customer_key"]).aggregate([]).num_rows
     if distinct != len(starts):
         raise ValueError(f"rows are not grouped by query ({QUERY_ORDER}): {len(starts)} runs "
                          f"of {distinct} queries")
@@ -165,7 +165,7 @@ def refit_ranker(data, params: RankerParams, n_estimators: int, features):
 
 def score_batches(booster: lgb.Booster, batches: Iterable, features: list[str],
                   threads: int = 1) -> Iterator[pd.DataFrame]:
-    """Score candidate rows batch by batch: (customer_id, week_index, article_id, score)."""
+    """Score candidate rows batch by batch: (customer_key, week_index, article_key, score)."""
     for batch in batches:
         table = as_table(batch)
         if table.num_rows == 0:
@@ -177,9 +177,9 @@ def score_batches(booster: lgb.Booster, batches: Iterable, features: list[str],
 
 def rank_scores(scores: pd.DataFrame, k: int | None = None) -> pd.DataFrame:
     """Add rank (1 = best) within each customer-week; keep the top k."""
-    scores = scores.sort_values(["week_index", "customer_id", "score", "article_id"],
+    scores = scores.sort_values(["week_index", "customer_key", "score", "article_key"],
                                 ascending=[True, True, False, True], kind="stable")
-    scores["rank"] = scores.groupby(["week_index", "customer_id"]).cumcount() + 1
+    scores["rank"] = scores.groupby(["week_index", "customer_key"]).cumcount() + 1
     return scores if k is None else scores[scores["rank"] <= k]
 
 
@@ -198,7 +198,7 @@ def feature_importance(booster: lgb.Booster) -> pd.DataFrame:
 
 def top_k_stream(booster: lgb.Booster, batches: Iterable, features: list[str],
                  k: int, threads: int = 1) -> Iterator[pd.DataFrame]:
-    """Score batches of candidates sorted by (week_index, customer_id) and
+    """Score batches of candidates sorted by (week_index, customer_key) and
     yield each customer-week's top k with its rank. A customer-week cut by
     a batch boundary is held back until its last rows arrive, so ranks are
     exact and memory holds one batch plus the kept top k."""
@@ -208,7 +208,7 @@ def top_k_stream(booster: lgb.Booster, batches: Iterable, features: list[str],
             scored = pd.concat([carry, scored], ignore_index=True)
         last = scored.iloc[-1]
         tail = (scored["week_index"] == last["week_index"]) & (
-            scored["customer_id"] == last["customer_id"])
+            scored["customer_key"] == last["customer_key"])
         carry = scored[tail]
         done = scored[~tail]
         if not done.empty:
@@ -225,7 +225,7 @@ def top_k_relation(booster: lgb.Booster, relation, features: list[str], k: int,
     top_k_stream needs the rows sorted by customer-week; sorting every
     candidate of the prediction week at once (90M rows at full scale) is a
     sort of tens of GB. So the rows are split into ceil(rows / partition_rows)
-    parts by a hash of customer_id (a customer-week lies in exactly one part)
+    parts by a hash of customer_key (a customer-week lies in exactly one part)
     and each part is sorted and streamed on its own. Only the key and
     feature columns are read."""
     n_rows = relation.count("*").fetchall()[0][0]
@@ -233,7 +233,7 @@ def top_k_relation(booster: lgb.Booster, relation, features: list[str], k: int,
     columns = relation.project(", ".join([*KEYS, *features]))
     for part in range(n_parts):
         rows = columns if n_parts == 1 else columns.filter(
-            f"hash(customer_id) % {n_parts} = {part}")
-        reader = rows.order("week_index, customer_id").arrow(batch_rows)
+            f"hash(customer_key) % {n_parts} = {part}")
+        reader = rows.order("week_index, customer_key").arrow(batch_rows)
         yield from top_k_stream(booster, reader, features, k, threads)
 

@@ -5,25 +5,25 @@ with
 
 to_predict as (
 
-    select customer_id from {{ ref('spine_customer_weeks') }}
+    select customer_key from {{ ref('spine_customer_weeks') }}
     where ml_split = 'predict'
 
 ),
 
 predicted as (
 
-    select distinct customer_id from {{ ref('cand_union') }}
+    select distinct customer_key from {{ ref('cand_union') }}
     where week_index = 0
 
 ),
 
 final as (
 
-    select to_predict.customer_id
+    select to_predict.customer_key
     from to_predict
     left join predicted
-        on to_predict.customer_id = predicted.customer_id
-    where predicted.customer_id is null
+        on to_predict.customer_key = predicted.customer_key
+    where predicted.customer_key is null
 
 )
 

@@ -41,9 +41,9 @@ basket_items as (
 
     select distinct
         transactions.week_index,
-        transactions.customer_id,
+        transactions.customer_key,
         transactions.transaction_date,
-        transactions.article_id
+        transactions.article_key
     from transactions
     where
         transactions.week_index >= (
@@ -57,10 +57,10 @@ small_baskets as (
     -- very large baskets say little about which pieces go together
     select
         week_index,
-        customer_id,
+        customer_key,
         transaction_date
     from basket_items
-    group by week_index, customer_id, transaction_date
+    group by week_index, customer_key, transaction_date
     having count(*) <= 20
 
 ),
@@ -70,22 +70,22 @@ weekly_pairs as (
     -- pair counts per calendar week, computed once
     select
         left_item.week_index,
-        left_item.article_id,
-        right_item.article_id as paired_article_id,
+        left_item.article_key,
+        right_item.article_key as paired_article_key,
         count(*) as n_baskets
     from basket_items as left_item
     inner join small_baskets
         on left_item.week_index = small_baskets.week_index
-        and left_item.customer_id = small_baskets.customer_id
+        and left_item.customer_key = small_baskets.customer_key
         and left_item.transaction_date = small_baskets.transaction_date
     inner join basket_items as right_item
         on left_item.week_index = right_item.week_index
-        and left_item.customer_id = right_item.customer_id
+        and left_item.customer_key = right_item.customer_key
         and left_item.transaction_date = right_item.transaction_date
-        and left_item.article_id != right_item.article_id
+        and left_item.article_key != right_item.article_key
     group by
-        left_item.week_index, left_item.article_id,
-        right_item.article_id
+        left_item.week_index, left_item.article_key,
+        right_item.article_key
 
 ),
 
@@ -94,8 +94,8 @@ pair_counts as (
     -- summed over the lookback window of each target week
     select
         weeks.week_index as as_of_week_index,
-        weekly_pairs.article_id,
-        weekly_pairs.paired_article_id,
+        weekly_pairs.article_key,
+        weekly_pairs.paired_article_key,
         sum(weekly_pairs.n_baskets) as n_baskets
     from weekly_pairs
     inner join weeks
@@ -103,8 +103,8 @@ pair_counts as (
         and weekly_pairs.week_index
         >= weeks.week_index - {{ var('pairs_lookback_weeks') }}
     group by
-        weeks.week_index, weekly_pairs.article_id,
-        weekly_pairs.paired_article_id
+        weeks.week_index, weekly_pairs.article_key,
+        weekly_pairs.paired_article_key
     having sum(weekly_pairs.n_baskets) >= 2
     -- each article keeps its strongest partners only: without the cap the
     -- join below multiplies every recent purchase of every customer by all
@@ -112,10 +112,10 @@ pair_counts as (
     -- than the free disk
     qualify
         row_number() over (
-            partition by weeks.week_index, weekly_pairs.article_id
+            partition by weeks.week_index, weekly_pairs.article_key
             order by
                 sum(weekly_pairs.n_baskets) desc,
-                weekly_pairs.paired_article_id asc
+                weekly_pairs.paired_article_key asc
         ) <= {{ var('pairs_per_article') }}
 
 ),
@@ -123,27 +123,27 @@ pair_counts as (
 scored as (
 
     select
-        customer_weeks.customer_id,
+        customer_weeks.customer_key,
         customer_weeks.week_index,
-        pair_counts.paired_article_id as article_id,
+        pair_counts.paired_article_key as article_key,
         -- rounded: a float sum depends on the order of its terms (the
         -- physical layout of the whole table), so equal scores could differ
         -- in the last bit and their ranks flip; rounded, ties are exact and
-        -- go to the smaller article_id
+        -- go to the smaller article_key
         round(sum(
             pair_counts.n_baskets * 1.0
             / (1 + recent.weeks_since_article_purchase)
         ), 9) as score
     from customer_weeks
     inner join recent
-        on customer_weeks.customer_id = recent.customer_id
+        on customer_weeks.customer_key = recent.customer_key
         and customer_weeks.week_index = recent.as_of_week_index
     inner join pair_counts
-        on recent.article_id = pair_counts.article_id
+        on recent.article_key = pair_counts.article_key
         and recent.as_of_week_index = pair_counts.as_of_week_index
     group by
-        customer_weeks.customer_id, customer_weeks.week_index,
-        pair_counts.paired_article_id
+        customer_weeks.customer_key, customer_weeks.week_index,
+        pair_counts.paired_article_key
 
 ),
 

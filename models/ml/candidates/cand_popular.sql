@@ -31,9 +31,9 @@ top_articles as (
 final as (
 
     select
-        customer_weeks.customer_id,
+        customer_weeks.customer_key,
         customer_weeks.week_index,
-        top_articles.article_id,
+        top_articles.article_key,
         'popular' as source,
         top_articles.units * 1.0 as score,
         top_articles.popular_rank as source_rank

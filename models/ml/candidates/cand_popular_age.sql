@@ -18,9 +18,9 @@ bucket_articles as (
 final as (
 
     select
-        customer_weeks.customer_id,
+        customer_weeks.customer_key,
         customer_weeks.week_index,
-        bucket_articles.article_id,
+        bucket_articles.article_key,
         'popular_age' as source,
         bucket_articles.bucket_share_1w as score,
         bucket_articles.bucket_rank_1w as source_rank

@@ -17,14 +17,14 @@ bought as (
 scored as (
 
     select
-        customer_weeks.customer_id,
+        customer_weeks.customer_key,
         customer_weeks.week_index,
-        bought.article_id,
+        bought.article_key,
         bought.article_units * 1.0
         / (1 + bought.weeks_since_article_purchase) as score
     from customer_weeks
     inner join bought
-        on customer_weeks.customer_id = bought.customer_id
+        on customer_weeks.customer_key = bought.customer_key
         and customer_weeks.week_index = bought.as_of_week_index
 
 ),

@@ -19,7 +19,7 @@ bought as (
 articles as (
 
     select
-        article_id,
+        article_key,
         product_code
     from {{ ref('dim_articles') }}
 
@@ -28,7 +28,7 @@ articles as (
 article_sales as (
 
     select
-        article_id,
+        article_key,
         as_of_week_index,
         units_4w
     from {{ ref('feat_article_weekly') }}
@@ -38,7 +38,7 @@ article_sales as (
 products as (
 
     select distinct
-        customer_id,
+        customer_key,
         as_of_week_index,
         product_code,
         weeks_since_product_purchase
@@ -49,30 +49,30 @@ products as (
 siblings as (
 
     select
-        customer_weeks.customer_id,
+        customer_weeks.customer_key,
         customer_weeks.week_index,
-        articles.article_id,
+        articles.article_key,
         max(
             (1 + coalesce(article_sales.units_4w, 0))
             / (1.0 + products.weeks_since_product_purchase)
         ) as score
     from customer_weeks
     inner join products
-        on customer_weeks.customer_id = products.customer_id
+        on customer_weeks.customer_key = products.customer_key
         and customer_weeks.week_index = products.as_of_week_index
     inner join articles on products.product_code = articles.product_code
     left join article_sales
-        on articles.article_id = article_sales.article_id
+        on articles.article_key = article_sales.article_key
         and customer_weeks.week_index = article_sales.as_of_week_index
     where not exists (
             select 1 as already_bought from bought
-            where bought.customer_id = customer_weeks.customer_id
+            where bought.customer_key = customer_weeks.customer_key
                 and bought.as_of_week_index = customer_weeks.week_index
-                and bought.article_id = articles.article_id
+                and bought.article_key = articles.article_key
         )
     group by
-        customer_weeks.customer_id, customer_weeks.week_index,
-        articles.article_id
+        customer_weeks.customer_key, customer_weeks.week_index,
+        articles.article_key
 
 ),
 

@@ -21,14 +21,18 @@ transactions as (
 
 submission_customers as (
 
-    select customer_id from {{ ref('stg_hm__sample_submission') }}
+    -- every clean sample_submission id is a clean customer (staging checks)
+    select customers.customer_key
+    from {{ ref('stg_hm__sample_submission') }} as sample_submission
+    inner join {{ ref('stg_hm__customers') }} as customers
+        on sample_submission.customer_id = customers.customer_id
 
 ),
 
 customers as (
 
     select
-        customer_id,
+        customer_key,
         age_bucket
     from {{ ref('dim_customers') }}
 
@@ -37,7 +41,7 @@ customers as (
 buyers as (
 
     select distinct
-        transactions.customer_id,
+        transactions.customer_key,
         weeks.week_index,
         weeks.ml_split
     from transactions
@@ -48,7 +52,7 @@ buyers as (
 to_predict as (
 
     select
-        submission_customers.customer_id,
+        submission_customers.customer_key,
         weeks.week_index,
         weeks.ml_split
     from submission_customers
@@ -69,7 +73,7 @@ final as (
 
     select
         ---------- ids
-        unioned.customer_id,
+        unioned.customer_key,
         unioned.week_index,
 
         ---------- strings
@@ -77,7 +81,7 @@ final as (
         coalesce(customers.age_bucket, 'unknown') as age_bucket
 
     from unioned
-    left join customers on unioned.customer_id = customers.customer_id
+    left join customers on unioned.customer_key = customers.customer_key
 
 )
 

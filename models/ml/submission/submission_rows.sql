@@ -9,48 +9,36 @@ with
 staged_customers as (
 
     select
-        customer_id,
+        customer_key,
         age_bucket
     from {{ ref('spine_customer_weeks') }}
     where ml_split = 'predict'
 
 ),
 
-unstaged_customers as (
+customer_ids as (
 
-    -- sample_submission rows that staging quarantined (an unknown or
-    -- malformed id, a short row): Kaggle still scores one row per id of
-    -- the file, so each gets the overall best sellers under its id as
-    -- written; a duplicate line needs no second row
-    select distinct
-        raw_customer_id as customer_id,
-        cast(null as varchar) as age_bucket
-    from {{ ref('stg_hm__sample_submission_rejected') }}
-    where
-        rejection_reason != 'duplicate customer_id'
-        and raw_customer_id != ''
+    select
+        customer_key,
+        customer_id
+    from {{ ref('dim_customers') }}
 
 ),
 
-customers as (
+article_ids as (
 
-    select * from staged_customers
-
-    union all
-
-    select * from unstaged_customers
-    where
-        unstaged_customers.customer_id not in (
-            select staged_customers.customer_id from staged_customers
-        )
+    select
+        article_key,
+        article_id
+    from {{ ref('dim_articles') }}
 
 ),
 
 ranker_picks as (
 
     select
-        customer_id,
-        article_id,
+        customer_key,
+        article_key,
         rank as fill_order
     from {{ ref('ranker_scores') }}
     where ml_split = 'predict' and rank <= {{ var('submission_n') }}
@@ -61,7 +49,7 @@ age_bucket_popular as (
 
     select
         age_bucket,
-        article_id,
+        article_key,
         bucket_rank_1w as fill_order
     from {{ ref('feat_article_age_bucket_weekly') }}
     where as_of_week_index = 0 and bucket_rank_1w <= {{ var('submission_n') }}
@@ -71,9 +59,9 @@ age_bucket_popular as (
 overall_popular as (
 
     select
-        article_id,
+        article_key,
         row_number() over (
-            order by units_1w desc, units_4w desc, article_id asc
+            order by units_1w desc, units_4w desc, article_key asc
         ) as fill_order
     from {{ ref('feat_article_weekly') }}
     where as_of_week_index = 0
@@ -84,32 +72,33 @@ overall_popular as (
 filled as (
 
     select
-        customers.customer_id,
-        ranker_picks.article_id,
+        staged_customers.customer_key,
+        ranker_picks.article_key,
         0 as tier,
         ranker_picks.fill_order
-    from customers
-    inner join ranker_picks on customers.customer_id = ranker_picks.customer_id
+    from staged_customers
+    inner join ranker_picks
+        on staged_customers.customer_key = ranker_picks.customer_key
 
     union all
 
     select
-        customers.customer_id,
-        age_bucket_popular.article_id,
+        staged_customers.customer_key,
+        age_bucket_popular.article_key,
         1 as tier,
         age_bucket_popular.fill_order
-    from customers
+    from staged_customers
     inner join age_bucket_popular
-        on customers.age_bucket = age_bucket_popular.age_bucket
+        on staged_customers.age_bucket = age_bucket_popular.age_bucket
 
     union all
 
     select
-        customers.customer_id,
-        overall_popular.article_id,
+        staged_customers.customer_key,
+        overall_popular.article_key,
         2 as tier,
         overall_popular.fill_order
-    from customers
+    from staged_customers
     cross join overall_popular
 
 ),
@@ -121,7 +110,7 @@ first_offer as (
     from filled
     qualify
         row_number() over (
-            partition by customer_id, article_id
+            partition by customer_key, article_key
             order by tier, fill_order
         ) = 1
 
@@ -130,9 +119,61 @@ first_offer as (
 ranked as (
 
     {{ hm_top_k_per_group(
-        'first_offer', 'customer_id', 'tier, fill_order, article_id',
+        'first_offer', 'customer_key', 'tier, fill_order, article_key',
         var('submission_n'), 'prediction_rank'
     ) }}
+
+),
+
+staged_rows as (
+
+    -- the lists are made on the integer keys; the ids join in once here
+    select
+        ranked.customer_key,
+        customer_ids.customer_id,
+        ranked.article_key,
+        ranked.tier,
+        ranked.prediction_rank
+    from ranked
+    inner join customer_ids on ranked.customer_key = customer_ids.customer_key
+
+),
+
+unstaged_customers as (
+
+    -- sample_submission rows that staging quarantined (an unknown or
+    -- malformed id, a short row): Kaggle still scores one row per id of
+    -- the file, so each gets the overall best sellers under its id as
+    -- written; a duplicate line needs no second row
+    select distinct raw_customer_id as customer_id
+    from {{ ref('stg_hm__sample_submission_rejected') }}
+    where
+        rejection_reason != 'duplicate customer_id'
+        and raw_customer_id != ''
+        and raw_customer_id not in (
+            select staged_rows.customer_id from staged_rows
+        )
+
+),
+
+unstaged_rows as (
+
+    select
+        cast(null as integer) as customer_key,
+        unstaged_customers.customer_id,
+        overall_popular.article_key,
+        2 as tier,
+        overall_popular.fill_order as prediction_rank
+    from unstaged_customers
+    cross join overall_popular
+
+),
+
+listed as (
+
+    select * from staged_rows
+    union all
+    select * from unstaged_rows
 
 ),
 
@@ -140,20 +181,23 @@ final as (
 
     select
         ---------- ids
-        customer_id,
-        article_id,
+        listed.customer_key,
+        listed.customer_id,
+        listed.article_key,
+        article_ids.article_id,
 
         ---------- strings
-        case tier
+        case listed.tier
             when 0 then 'ranker'
             when 1 then 'popular_age_bucket'
             else 'popular'
         end as filled_from,
 
         ---------- numerics
-        prediction_rank
+        listed.prediction_rank
 
-    from ranked
+    from listed
+    inner join article_ids on listed.article_key = article_ids.article_key
 
 )
 

@@ -17,6 +17,11 @@ final as (
 
     select
         ---------- ids
+        -- the surrogate key every join downstream uses: 32-bit, dense, in
+        -- article_id order (so sorting by it sorts by the id)
+        cast(
+            row_number() over (order by article_id) as integer
+        ) as article_key,
         article_id,
         product_code,
 

@@ -17,6 +17,11 @@ final as (
 
     select
         ---------- ids
+        -- the surrogate key every join downstream uses: 32-bit, dense, in
+        -- customer_id order (so sorting by it sorts by the id)
+        cast(
+            row_number() over (order by customer_id) as integer
+        ) as customer_key,
         customer_id,
 
         ---------- strings

@@ -12,7 +12,7 @@ def model(dbt, session):
     # hyperparameters are dbt vars, handed over as config in _candidates__models.yml
     params = from_config(AlsParams, dbt.config.get("hyperparameters"))
     prediction_start = dbt.config.get("prediction_week_start")
-    targets = dbt.ref("spine_customer_weeks").project("customer_id, week_index").arrow()
+    targets = dbt.ref("spine_customer_weeks").project("customer_key, week_index").arrow()
     if hasattr(targets, "read_all"):
         targets = targets.read_all()
     first_week = pc.min(targets.column("week_index")).as_py() - params.history_weeks
@@ -20,7 +20,7 @@ def model(dbt, session):
         dbt.ref("fct_transactions")
         .filter(f"week_index >= {first_week}")
         .project(
-            "customer_id, article_id, week_index, "
+            "customer_key, article_key, week_index, "
             f"date_diff('day', transaction_date, DATE '{prediction_start}')"
             " as days_before_prediction_week"
         )

@@ -316,8 +316,8 @@ CHARTS: tuple[Chart, ...] = (
         "published figures for the real data, definitions approximate: 4.7% / 8.5% / "
         "50.6%). Right: per product group, the share of "
         "(customer, article) pairs bought on two or more days (groups with at least "
-        f"{MIN_GROUP_UNITS} pairs). Up to the cutoff. A (customer, item) pair is keyed "
-        "by hash(customer_id, item), a 64-bit integer, to keep the aggregations small.",
+        f"{MIN_GROUP_UNITS} pairs). Up to the cutoff. Pairs are grouped on the integer "
+        "customer_key, not the 64-character id, to keep the aggregations small.",
         panels=(
             Panel(
                 kind="bar", title="purchase days repeating an earlier day's ...", fmt="share",

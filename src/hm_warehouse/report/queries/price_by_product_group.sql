@@ -9,7 +9,7 @@ with prices as (
         avg(sales.price) as mean
     from marts.fct_transactions as sales
     inner join marts.dim_articles as articles
-        on sales.article_id = articles.article_id
+        on sales.article_key = articles.article_key
     where sales.week_index < 0
     group by coalesce(articles.product_group_name, '(missing)')
     having count(*) >= {min_group_units}

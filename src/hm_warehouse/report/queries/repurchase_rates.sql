@@ -1,13 +1,13 @@
 with purchases as (
     select
-        sales.customer_id,
+        sales.customer_key,
         sales.transaction_date,
-        sales.article_id,
+        sales.article_key,
         sales.product_code,
         articles.product_type_name
     from marts.fct_transactions as sales
     inner join marts.dim_articles as articles
-        on sales.article_id = articles.article_id
+        on sales.article_key = articles.article_key
     where sales.week_index < 0
 ),
 
@@ -17,21 +17,21 @@ per_item as (
         'article' as label,
         count(distinct transaction_date) as n_days
     from purchases
-    group by hash(customer_id, article_id)
+    group by customer_key, article_key
     union all
     select
         2 as position,
         'product' as label,
         count(distinct transaction_date) as n_days
     from purchases
-    group by hash(customer_id, product_code)
+    group by customer_key, product_code
     union all
     select
         3 as position,
         'product type' as label,
         count(distinct transaction_date) as n_days
     from purchases
-    group by hash(customer_id, product_type_name)
+    group by customer_key, product_type_name
 )
 
 select
