@@ -15,11 +15,10 @@ from hm_warehouse.ranker import (
     _matrix,
     feature_importance,
     query_starts,
-    rank_scores,
     refit_ranker,
     score_batches,
     top_k_relation,
-    top_k_stream,
+    top_k_scores,
     train_ranker,
     training_relation,
 )
@@ -131,6 +130,15 @@ def _abt(n_queries=200, seed=1):
     return pd.DataFrame(rows)
 
 
+def _rank_all(scores: pd.DataFrame, k: int) -> pd.DataFrame:
+    """The reference ranking: every customer-week's scores sorted at once
+    (best first, equal scores by article_key), the first k kept."""
+    scores = scores.sort_values(["week_index", "customer_key", "score", "article_key"],
+                                ascending=[True, True, False, True], kind="stable")
+    scores["rank"] = scores.groupby(["week_index", "customer_key"]).cumcount() + 1
+    return scores[scores["rank"] <= k].reset_index(drop=True)
+
+
 def test_ranker_learns_signal_and_scores_in_batches():
     train, valid = _abt(), _abt(60, seed=2)
     booster, best, features = train_ranker(train, valid, project_defaults(RankerParams, n_estimators=30,
@@ -140,47 +148,46 @@ def test_ranker_learns_signal_and_scores_in_batches():
     imp = feature_importance(booster)
     assert imp.iloc[0]["feature"] == "signal"
     batches = [pa.RecordBatch.from_pandas(valid.iloc[i : i + 100]) for i in range(0, 600, 100)]
-    scored = pd.concat(score_batches(booster, batches, features))
+    scored = pa.concat_tables(score_batches(booster, batches, features)).to_pandas()
     assert len(scored) == len(valid)
-    ranked = rank_scores(scored, k=3)
-    top = ranked.merge(valid, on=["customer_key", "week_index", "article_key"])
+    assert scored.columns.tolist() == ["customer_key", "week_index", "article_key", "score"]
+    top = _rank_all(scored, 3).merge(valid, on=["customer_key", "week_index", "article_key"])
     assert top["signal"].mean() > valid["signal"].mean() + 0.15  # random picks: +0
-    # streaming top-k over customer-sorted batches equals ranking everything at once
-    ordered = valid.sort_values(["week_index", "customer_key"], kind="stable")
-    small = [pa.RecordBatch.from_pandas(ordered.iloc[i : i + 7]) for i in range(0, 600, 7)]
-    streamed = pd.concat(top_k_stream(booster, small, features, 3)).reset_index(drop=True)
-    expected = ranked.reset_index(drop=True)
-    pd.testing.assert_frame_equal(
-        streamed.sort_values(["week_index", "customer_key", "rank"]).reset_index(drop=True),
-        expected.sort_values(["week_index", "customer_key", "rank"]).reset_index(drop=True),
-    )
     final = refit_ranker(pd.concat([train, valid]), project_defaults(RankerParams, min_child_samples=5), best,
                          features)
     assert final.num_trees() == best
 
 
-def test_top_k_relation_in_hash_parts_equals_ranking_everything():
-    """Scoring a DuckDB relation one hash part of the customers at a time
-    (several parts, tiny batches, rows in no order) gives each customer-week
-    the same top k as ranking all scores at once."""
+def test_top_k_scores_ranks_each_customer_week_with_ties_by_article():
+    duckdb = pytest.importorskip("duckdb")
+    scores = pa.table({
+        "customer_key": pa.array([1, 1, 1, 1, 2, 2, 1], pa.int32()),
+        "week_index": pa.array([0, 0, 0, 0, 0, 0, -1], pa.int32()),
+        "article_key": pa.array([9, 3, 5, 7, 4, 8, 3], pa.int32()),
+        "score": [0.5, 0.5, 0.9, 0.1, 0.2, 0.3, 0.0],
+    })
+    got = top_k_scores(duckdb.connect(), scores, 3)
+    assert list(zip(got.week_index, got.customer_key, got.article_key, got["rank"])) == [
+        (-1, 1, 3, 1), (0, 1, 5, 1), (0, 1, 3, 2), (0, 1, 9, 3), (0, 2, 8, 1), (0, 2, 4, 2)]
+
+
+def test_top_k_relation_equals_ranking_everything_at_once():
+    """Scoring a DuckDB relation in batches (tiny ones, rows in no order) and
+    ranking the narrow scores in DuckDB gives each customer-week the same
+    top k as ranking all scores at once."""
     duckdb = pytest.importorskip("duckdb")
     train, valid = _abt(), _abt(60, seed=2)
     booster, _, features = train_ranker(train, valid, project_defaults(RankerParams, n_estimators=10,
                                                                    min_child_samples=5))
-    expected = rank_scores(pd.concat(score_batches(
-        booster, [pa.RecordBatch.from_pandas(valid)], features)), k=3)
+    expected = _rank_all(pa.concat_tables(score_batches(
+        booster, [pa.RecordBatch.from_pandas(valid)], features)).to_pandas(), 3)
     con = duckdb.connect()
     con.register("candidates", valid.sample(frac=1.0, random_state=1))
     relation = con.sql("select * from candidates")
-    for partition_rows, batch_rows in [(10_000, 100_000), (50, 7)]:
-        got = pd.concat(top_k_relation(booster, relation, features, 3, batch_rows,
-                                       partition_rows))
-        order = ["week_index", "customer_key", "rank"]
-        pd.testing.assert_frame_equal(
-            got.sort_values(order).reset_index(drop=True)[expected.columns],
-            expected.sort_values(order).reset_index(drop=True),
-            check_dtype=False,
-        )
+    for batch_rows in [100_000, 7]:
+        got = top_k_relation(con, booster, relation, features, 3, batch_rows)
+        pd.testing.assert_frame_equal(got[expected.columns], expected, check_dtype=False,
+                                      rtol=1e-6)
 
 
 def test_ranker_trains_from_sorted_arrow_as_from_unsorted_pandas():

@@ -9,7 +9,6 @@ over record batches so memory stays bounded.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import ClassVar
@@ -49,13 +48,11 @@ def feature_columns(columns: Iterable[str]) -> list[str]:
 
 
 def training_relation(relation):
-    """A DuckDB relation of an ABT as the ranker trains from it: keys, label
-    and the feature columns cast to FLOAT (the feature matrix is float32
-    anyway), sorted by query. Half the Arrow memory of the stored BIGINT /
-    DOUBLE columns, for the same model."""
+    """A DuckDB relation of an ABT as the ranker trains from it: keys,
+    label and the feature columns cast to FLOAT (feature_relation), sorted
+    by query."""
     features = feature_columns(relation.columns)
-    columns = [*KEYS, "label", *(f"cast({c} as float) as {c}" for c in features)]
-    return relation.project(", ".join(columns)).order(QUERY_ORDER)
+    return feature_relation(relation, features, ["label"]).order(QUERY_ORDER)
 
 
 def as_table(data: pa.Table | pa.RecordBatchReader | pa.RecordBatch | pd.DataFrame) -> pa.Table:
@@ -163,24 +160,59 @@ def refit_ranker(data, params: RankerParams, n_estimators: int, features):
     return model.booster_
 
 
+def feature_relation(relation, features: list[str], extra: Iterable[str] = ()):
+    """A DuckDB relation of candidates as the ranker reads it: the keys and
+    the feature columns cast to FLOAT by DuckDB (the feature matrix is
+    float32 anyway: half the Arrow memory of the stored BIGINT / DOUBLE
+    columns, and the cast runs in DuckDB's threads), `extra` columns after
+    the keys."""
+    columns = [*KEYS, *extra, *(f"cast({c} as float) as {c}" for c in features)]
+    return relation.project(", ".join(columns))
+
+
 def score_batches(booster: lgb.Booster, batches: Iterable, features: list[str],
-                  threads: int = 1) -> Iterator[pd.DataFrame]:
-    """Score candidate rows batch by batch: (customer_key, week_index, article_key, score)."""
+                  threads: int = 1) -> Iterator[pa.Table]:
+    """Score candidate rows batch by batch, in any order: Arrow tables of
+    (customer_key, week_index, article_key, score)."""
     for batch in batches:
         table = as_table(batch)
         if table.num_rows == 0:
             continue
-        out = table.select(list(KEYS)).to_pandas()
-        out["score"] = booster.predict(_matrix(table, features), num_threads=threads)
-        yield out
+        score = booster.predict(_matrix(table, features), num_threads=threads)
+        yield table.select(list(KEYS)).append_column("score", pa.array(score, pa.float64()))
 
 
-def rank_scores(scores: pd.DataFrame, k: int | None = None) -> pd.DataFrame:
-    """Add rank (1 = best) within each customer-week; keep the top k."""
-    scores = scores.sort_values(["week_index", "customer_key", "score", "article_key"],
-                                ascending=[True, True, False, True], kind="stable")
-    scores["rank"] = scores.groupby(["week_index", "customer_key"]).cumcount() + 1
-    return scores if k is None else scores[scores["rank"] <= k]
+def top_k_scores(con, scores: pa.Table, k: int) -> pd.DataFrame:
+    """Each customer-week's best k rows of `scores` with their rank (1 =
+    best; equal scores by article_key), ranked by DuckDB connection `con`:
+    a window over the narrow score rows, which spills when it must."""
+    name = "hm_ranker_scores_to_rank"
+    con.register(name, scores)
+    try:
+        return con.sql(f"""
+            select *, row_number() over (
+                partition by week_index, customer_key
+                order by score desc, article_key
+            ) as rank
+            from {name}
+            qualify rank <= {int(k)}
+            order by week_index, customer_key, rank
+        """).df()
+    finally:
+        con.unregister(name)
+
+
+def top_k_relation(con, booster: lgb.Booster, relation, features: list[str], k: int,
+                   batch_rows: int, threads: int = 1) -> pd.DataFrame:
+    """Each customer-week's top k of a DuckDB relation of candidates: one
+    pass over the rows in storage order (no sort of the wide rows: at full
+    scale the prediction week is 60M+ candidates), scored batch by batch,
+    then ranked on the narrow (keys, score) rows by DuckDB (top_k_scores)."""
+    reader = feature_relation(relation, features).arrow(batch_rows)
+    tables = list(score_batches(booster, reader, features, threads))
+    schema = pa.schema([(c, pa.int32()) for c in KEYS] + [("score", pa.float64())])
+    scores = pa.concat_tables(tables) if tables else schema.empty_table()
+    return top_k_scores(con, scores, k)
 
 
 def feature_importance(booster: lgb.Booster) -> pd.DataFrame:
@@ -193,47 +225,3 @@ def feature_importance(booster: lgb.Booster) -> pd.DataFrame:
     df = df.sort_values("importance_gain", ascending=False, kind="stable")
     df["importance_rank"] = np.arange(1, len(df) + 1)
     return df.reset_index(drop=True)
-
-
-
-def top_k_stream(booster: lgb.Booster, batches: Iterable, features: list[str],
-                 k: int, threads: int = 1) -> Iterator[pd.DataFrame]:
-    """Score batches of candidates sorted by (week_index, customer_key) and
-    yield each customer-week's top k with its rank. A customer-week cut by
-    a batch boundary is held back until its last rows arrive, so ranks are
-    exact and memory holds one batch plus the kept top k."""
-    carry: pd.DataFrame | None = None
-    for scored in score_batches(booster, batches, features, threads):
-        if carry is not None:
-            scored = pd.concat([carry, scored], ignore_index=True)
-        last = scored.iloc[-1]
-        tail = (scored["week_index"] == last["week_index"]) & (
-            scored["customer_key"] == last["customer_key"])
-        carry = scored[tail]
-        done = scored[~tail]
-        if not done.empty:
-            yield rank_scores(done, k)
-    if carry is not None and not carry.empty:
-        yield rank_scores(carry, k)
-
-
-def top_k_relation(booster: lgb.Booster, relation, features: list[str], k: int,
-                   batch_rows: int, partition_rows: int,
-                   threads: int = 1) -> Iterator[pd.DataFrame]:
-    """Each customer-week's top k of a DuckDB relation of candidates.
-
-    top_k_stream needs the rows sorted by customer-week; sorting every
-    candidate of the prediction week at once (90M rows at full scale) is a
-    sort of tens of GB. So the rows are split into ceil(rows / partition_rows)
-    parts by a hash of customer_key (a customer-week lies in exactly one part)
-    and each part is sorted and streamed on its own. Only the key and
-    feature columns are read."""
-    n_rows = relation.count("*").fetchall()[0][0]
-    n_parts = max(1, math.ceil(n_rows / partition_rows))
-    columns = relation.project(", ".join([*KEYS, *features]))
-    for part in range(n_parts):
-        rows = columns if n_parts == 1 else columns.filter(
-            f"hash(customer_key) % {n_parts} = {part}")
-        reader = rows.order("week_index, customer_key").arrow(batch_rows)
-        yield from top_k_stream(booster, reader, features, k, threads)
-
