@@ -173,13 +173,18 @@ def feature_relation(relation, features: list[str], extra: Iterable[str] = ()):
 def score_batches(booster: lgb.Booster, batches: Iterable, features: list[str],
                   threads: int = 1) -> Iterator[pa.Table]:
     """Score candidate rows batch by batch, in any order: Arrow tables of
-    (customer_key, week_index, article_key, score)."""
+    (customer_key, week_index, article_key, score). The keys are copied out
+    of the batch: a batch DuckDB exports frees its memory only when none of
+    its columns is referenced, so keeping its key columns would keep every
+    feature column (16 GB at full scale, measured 1.3 GB extra on demo)."""
     for batch in batches:
         table = as_table(batch)
         if table.num_rows == 0:
             continue
         score = booster.predict(_matrix(table, features), num_threads=threads)
-        yield table.select(list(KEYS)).append_column("score", pa.array(score, pa.float64()))
+        columns = {key: np.array(table.column(key).to_numpy(zero_copy_only=False), copy=True)
+                   for key in KEYS}
+        yield pa.table({**columns, "score": pa.array(score, pa.float64())})
 
 
 def top_k_scores(con, scores: pa.Table, k: int) -> pd.DataFrame:
