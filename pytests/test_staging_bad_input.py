@@ -63,6 +63,12 @@ QUARANTINE_CASES: list[tuple[str, str, str]] = [
     ),
     # the first valid article again, in the mirror format: same id once padded
     ("articles", line("articles", article_row("108775015", "108775", "9")), "duplicate article_id"),
+    # ... and with another colour: a conflicting duplicate
+    (
+        "articles",
+        line("articles", article_row("108775015", "108775", "11")),
+        "conflicting duplicate article_id",
+    ),
     ("articles", "0700000004,0700000,Strap top,253,Vest top", "too few fields"),
     # customers.csv
     ("customers", line("customers", customer_row("g" * 64)), "malformed customer_id"),
@@ -70,7 +76,15 @@ QUARANTINE_CASES: list[tuple[str, str, str]] = [
     ("customers", line("customers", customer_row(BAD_FN_CUSTOMER, FN="Y")), "unparseable FN"),
     ("customers", line("customers", customer_row("1" * 64, Active="true")), "unparseable Active"),
     ("customers", line("customers", customer_row("2" * 64, age="thirty")), "unparseable age"),
-    ("customers", line("customers", customer_row(A, postal_code="zzz")), "duplicate customer_id"),
+    # A again with another postal code, which sorts first: the first row in
+    # the file wins, this one is a conflicting duplicate (before: the
+    # lexicographically smallest raw row won, and both got one reason)
+    (
+        "customers",
+        line("customers", customer_row(A, postal_code="0zzz")),
+        "conflicting duplicate customer_id",
+    ),
+    ("customers", line("customers", customer_row(A.upper())), "duplicate customer_id"),
     # implausible ages (before: staged clean; -1 fed the youngest age bucket)
     ("customers", line("customers", customer_row("5" * 64, age="-1")), "implausible age"),
     ("customers", line("customers", customer_row("6" * 64, age="0")), "implausible age"),
@@ -154,6 +168,11 @@ QUARANTINE_CASES: list[tuple[str, str, str]] = [
     (
         "sample_submission",
         line("sample_submission", submission_row(A, prediction="0999999999")),
+        "conflicting duplicate customer_id",
+    ),
+    (
+        "sample_submission",
+        line("sample_submission", submission_row(A)),
         "duplicate customer_id",
     ),
     ("sample_submission", C, "too few fields"),
@@ -220,6 +239,9 @@ def mutate(path: Path, how: str) -> None:
         raise ValueError(how)
 
 
+FILE_ORDER_ROWS = 600_000
+
+
 @pytest.fixture(scope="module")
 def builds(tmp_path_factory) -> dict[str, DbtRun]:
     """Write every data set, run all the dbt builds in parallel, return them."""
@@ -251,6 +273,18 @@ def builds(tmp_path_factory) -> dict[str, DbtRun]:
         [",".join(HEADERS["transactions_train"])]
         + [line("transactions_train", row) for row in week]) + "\n")
     data["hidden_week"] = hidden
+
+    # customers.csv of FILE_ORDER_ROWS rows (about 70 MB: DuckDB reads it in
+    # parallel chunks), then conflicting copies of its first and of a
+    # middle customer whose raw rows sort before the originals
+    ordered = write_valid_files(root / "file_order" / "data")
+    append_lines(ordered / "customers.csv", [
+        line("customers", customer_row(format(i, "064x"))) for i in range(1, FILE_ORDER_ROWS)])
+    append_lines(ordered / "customers.csv", [
+        line("customers", customer_row(A, postal_code="0" * 64)),
+        line("customers", customer_row(format(FILE_ORDER_ROWS // 2, "064x"), age="16")),
+    ])
+    data["file_order"] = ordered
 
     procs = {name: start_dbt_build(d, d.parent / "work", dbt_vars=lenient.get(name))
              for name, d in data.items()}
@@ -311,6 +345,37 @@ def test_raw_rows_equal_clean_plus_rejected(builds, file):
     assert (clean, rejected) == (n_ok, n_bad)
 
 
+def test_the_first_row_in_the_file_wins_a_duplicate(builds):
+    """In a customers.csv that DuckDB reads in parallel chunks, the first
+    row of each id is kept and the later conflicting copies, whose raw rows
+    sort first (before: the smallest raw row won), are quarantined with
+    their line numbers."""
+    run = builds["file_order"]
+    assert run.returncode == 0, run.output[-5000:]
+    middle = format(FILE_ORDER_ROWS // 2, "064x")
+    kept = dict(run.query(
+        "select customer_id, postal_code || ' ' || age from staging.stg_hm__customers"
+        " where customer_id in (?, ?)", [A, middle]))
+    first = valid_rows()["customers"][0]
+    assert kept == {A: f"{first['postal_code']} {first['age']}",
+                    middle: f"{customer_row(middle)['postal_code']} 32"}
+    n_valid = len(valid_rows()["customers"])
+    # line numbers after the header: the valid rows, FILE_ORDER_ROWS - 1
+    # generated ones, then the two copies
+    last = n_valid + FILE_ORDER_ROWS - 1
+    assert run.query(
+        "select raw_customer_id, source_row, rejection_reason"
+        " from staging.stg_hm__customers_rejected order by source_row") == [
+        (A, last + 1, "conflicting duplicate customer_id"),
+        (middle, last + 2, "conflicting duplicate customer_id"),
+    ]
+    # every generated row's source_row is its line: their ids count up
+    rows = run.query("select raw_customer_id, source_row from staging.base_hm__customers"
+                     " where raw_customer_id like '000000%'")
+    assert len(rows) == FILE_ORDER_ROWS  # the generated rows and the middle copy
+    assert all(row == n_valid + int(cid, 16) for cid, row in rows if row <= last)
+
+
 def test_exact_duplicate_transactions_are_kept(builds):
     run = builds["quarantine"]
     rows = run.query(
@@ -345,7 +410,7 @@ def test_accepted_variants_are_normalised(builds):
     assert customers[C][3] == "NONE"  # written 'None'
     assert customers["8" * 64][3:] == ("Regularly", "ACTIVE")
     assert customers["9" * 64][3:] == ("Monthly", "ACTIVE")
-    # the kept duplicate is the valid row (smallest raw_row), not the appended one
+    # the kept duplicate is the first row in the file, not an appended one
     assert run.query(
         "select postal_code from staging.stg_hm__customers where customer_id = ?", [A]
     ) == [(valid_rows()["customers"][0]["postal_code"],)]

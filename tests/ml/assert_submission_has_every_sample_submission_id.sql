@@ -13,7 +13,12 @@ file_ids as (
     select raw_customer_id as customer_id
     from {{ ref('stg_hm__sample_submission_rejected') }}
     where
-        rejection_reason != 'duplicate customer_id'
+        rejection_reason not in (
+            {{ hm_reason('sample_submission', 'duplicate customer_id') }},
+            {{ hm_reason(
+                'sample_submission', 'conflicting duplicate customer_id'
+            ) }}
+        )
         and raw_customer_id != ''
 
 ),

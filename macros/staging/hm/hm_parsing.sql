@@ -163,3 +163,26 @@
     {{- ',' if not loop.last }}
     {%- endfor %}
 {%- endmacro %}
+
+
+{#- The row's position in its csv file (1 = the first line after the
+    header). Only right directly over the file's scan (the first
+    projection of the source), where DuckDB keeps file order while
+    preserve_insertion_order is on: the dimension base models switch it on
+    in a pre-hook (hm_file_order_pre_hook). -#}
+{% macro hm_file_row_number() -%}
+    row_number() over ()
+{%- endmacro %}
+
+
+{#- The hooks a base model that numbers its file's rows
+    (hm_file_row_number) runs around its build: file order kept for the
+    model, then the profile's faster setting (preserve_insertion_order =
+    false) again for the models that follow on the same connection. -#}
+{% macro hm_file_order_pre_hook() -%}
+    set preserve_insertion_order = true
+{%- endmacro %}
+
+{% macro hm_file_order_post_hook() -%}
+    set preserve_insertion_order = false
+{%- endmacro %}

@@ -22,6 +22,7 @@
         {%- do article_reasons.append('unparseable ' ~ code) -%}
     {%- endfor -%}
     {%- do article_reasons.append('duplicate article_id') -%}
+    {%- do article_reasons.append('conflicting duplicate article_id') -%}
     {{- return({
         'articles': article_reasons,
         'customers': [
@@ -33,6 +34,7 @@
             'unparseable age',
             'implausible age',
             'duplicate customer_id',
+            'conflicting duplicate customer_id',
         ],
         'transactions': [
             'too many fields',
@@ -53,6 +55,7 @@
             'malformed customer_id',
             'unknown customer_id',
             'duplicate customer_id',
+            'conflicting duplicate customer_id',
         ],
     }) -}}
 {%- endmacro %}
@@ -81,26 +84,55 @@
 
 
 {#- The last step of a base model of a dimension file: `relation` has
-    raw_row, <key> and row_rejection_reason (the row checks). Among the rows
-    with the same key and the same row verdict, the smallest raw_row is kept
-    and the others are rejected as `duplicate <key>` (a reason of `entity`),
-    so a duplicate of a clean row is quarantined, never silently dropped.
-    Adds <key>_rank and rejection_reason (the row reason first). -#}
-{% macro hm_reject_duplicate_keys(relation, entity, key) -%}
+    source_row, <key>, the typed columns `compared` and row_rejection_reason
+    (the row checks). Among the rows with the same key and the same row
+    verdict, the first in the file (smallest source_row) is kept; a later
+    row with the same typed values is rejected as `duplicate <key>`, one
+    with other values as `conflicting duplicate <key>` (reasons of
+    `entity`). A duplicate of a clean row is quarantined, never silently
+    dropped. Adds <key>_rank and rejection_reason (the row reason first). -#}
+{% macro hm_reject_duplicate_keys(relation, entity, key, compared) -%}
     select
         *,
         case
             when row_rejection_reason is not null then row_rejection_reason
-            when {{ key }}_rank > 1
+            when {{ key }}_rank > 1 and row_fingerprint = first_fingerprint
                 then {{ hm_reason(entity, 'duplicate ' ~ key) }}
+            when {{ key }}_rank > 1
+                then {{ hm_reason(entity, 'conflicting duplicate ' ~ key) }}
         end as rejection_reason
     from (
         select
             *,
-            row_number() over (
-                partition by {{ key }}, row_rejection_reason
-                order by raw_row
-            ) as {{ key }}_rank
-        from {{ relation }}
+            row_number() over key_rows as {{ key }}_rank,
+            first_value(row_fingerprint) over key_rows as first_fingerprint
+        from (
+            select
+                *,
+                {{ hm_row_fingerprint(compared) | indent(16) }}
+                    as row_fingerprint
+            from {{ relation }}
+        ) as fingerprinted
+        window key_rows as (
+            partition by {{ key }}, row_rejection_reason
+            order by source_row
+        )
     ) as key_checks
+{%- endmacro %}
+
+
+{#- A hash of the values of `columns`: each value as text prefixed by its
+    length (`3:abc`; a null as `n`), so no two different rows of values
+    give the same text. Rows with the same fingerprint hold the same typed
+    values. -#}
+{% macro hm_row_fingerprint(columns) -%}
+    {%- set parts = [] -%}
+    {%- for column in columns -%}
+        {%- set text = "cast(" ~ column ~ " as " ~ dbt.type_string() ~ ")" -%}
+        {%- do parts.append(
+            "coalesce(cast(length(" ~ text ~ ") as " ~ dbt.type_string()
+            ~ ") || ':' || " ~ text ~ ", 'n')"
+        ) -%}
+    {%- endfor -%}
+    md5({{ parts | join(" || ") }})
 {%- endmacro %}

@@ -144,11 +144,16 @@ unstaged_customers as (
     -- sample_submission rows that staging quarantined (an unknown or
     -- malformed id, a short row): Kaggle still scores one row per id of
     -- the file, so each gets the overall best sellers under its id as
-    -- written; a duplicate line needs no second row
+    -- written; a duplicate line (conflicting or not) needs no second row
     select distinct raw_customer_id as customer_id
     from {{ ref('stg_hm__sample_submission_rejected') }}
     where
-        rejection_reason != 'duplicate customer_id'
+        rejection_reason not in (
+            {{ hm_reason('sample_submission', 'duplicate customer_id') }},
+            {{ hm_reason(
+                'sample_submission', 'conflicting duplicate customer_id'
+            ) }}
+        )
         and raw_customer_id != ''
         and raw_customer_id not in (
             select staged_rows.customer_id from staged_rows

@@ -19,6 +19,7 @@ final as (
         ---------- quarantine
         rejection_reason,
         source_file,
+        source_row,
         raw_row,
 
         ---------- raw text fields, as read

@@ -1,3 +1,7 @@
+{{ config(
+    pre_hook=hm_file_order_pre_hook(),
+    post_hook=hm_file_order_post_hook(),
+) }}
 {{ hm_assert_csv_source('hm', 'articles') }}
 
 with
@@ -12,6 +16,7 @@ renamed as (
 
     select
         -- provenance
+        {{ hm_file_row_number() }} as source_row,
         {{ hm_source_file_name('hm', 'articles') }} as source_file,
         {{ hm_csv_row([
             'article_id', 'product_code', 'prod_name', 'product_type_no',
@@ -156,11 +161,39 @@ row_checks as (
 
 ),
 
--- one row per article_id among the rows that pass the row checks: the smallest
--- raw_row is kept, the others are quarantined as duplicates
+-- one row per article_id among the rows that pass the row checks: the first in
+-- the file is kept, the others are quarantined as (conflicting) duplicates
 final as (
 
-    {{ hm_reject_duplicate_keys('row_checks', 'articles', 'article_id') }}
+    {{ hm_reject_duplicate_keys(
+        'row_checks', 'articles', 'article_id', [
+            'article_id',
+            'product_code',
+            'prod_name',
+            'product_type_name',
+            'product_group_name',
+            'graphical_appearance_name',
+            'colour_group_name',
+            'perceived_colour_value_name',
+            'perceived_colour_master_name',
+            'department_name',
+            'index_code',
+            'index_name',
+            'index_group_name',
+            'section_name',
+            'garment_group_name',
+            'detail_desc',
+            'product_type_no',
+            'graphical_appearance_no',
+            'colour_group_code',
+            'perceived_colour_value_id',
+            'perceived_colour_master_id',
+            'department_no',
+            'index_group_no',
+            'section_no',
+            'garment_group_no',
+        ],
+    ) }}
 
 )
 

@@ -1,3 +1,7 @@
+{{ config(
+    pre_hook=hm_file_order_pre_hook(),
+    post_hook=hm_file_order_post_hook(),
+) }}
 {{ hm_assert_csv_source('hm', 'customers') }}
 
 with
@@ -12,6 +16,7 @@ renamed as (
 
     select
         -- provenance
+        {{ hm_file_row_number() }} as source_row,
         {{ hm_source_file_name('hm', 'customers') }} as source_file,
         {{ hm_csv_row([
             'customer_id', 'fn', 'active', 'club_member_status',
@@ -87,11 +92,21 @@ row_checks as (
 
 ),
 
--- one row per customer_id among the rows that pass the row checks: the smallest
--- raw_row is kept, the others are quarantined as duplicates
+-- one row per customer_id among the rows that pass the row checks: the first in
+-- the file is kept, the others are quarantined as (conflicting) duplicates
 final as (
 
-    {{ hm_reject_duplicate_keys('row_checks', 'customers', 'customer_id') }}
+    {{ hm_reject_duplicate_keys(
+        'row_checks', 'customers', 'customer_id', [
+            'customer_id',
+            'club_member_status',
+            'fashion_news_frequency',
+            'postal_code',
+            'age',
+            'is_fn_subscribed',
+            'is_active',
+        ],
+    ) }}
 
 )
 

@@ -1,3 +1,7 @@
+{{ config(
+    pre_hook=hm_file_order_pre_hook(),
+    post_hook=hm_file_order_post_hook(),
+) }}
 {{ hm_assert_csv_source('hm', 'sample_submission') }}
 
 with
@@ -18,6 +22,7 @@ renamed as (
 
     select
         -- provenance
+        {{ hm_file_row_number() }} as source_row,
         {{ hm_source_file_name('hm', 'sample_submission') }} as source_file,
         {{ hm_csv_row(
             ['customer_id', 'prediction'] + hm_spare_fields()
@@ -79,12 +84,15 @@ row_checks as (
 
 ),
 
--- one row per customer_id among the rows that pass the row checks: the smallest
--- raw_row is kept, the others are quarantined as duplicates
+-- one row per customer_id among the rows that pass the row checks: the first in
+-- the file is kept, the others are quarantined as (conflicting) duplicates
 final as (
 
     {{ hm_reject_duplicate_keys(
-        'row_checks', 'sample_submission', 'customer_id'
+        'row_checks', 'sample_submission', 'customer_id', [
+            'customer_id',
+            'prediction',
+        ],
     ) }}
 
 )
