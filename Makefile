@@ -12,7 +12,7 @@ DATA_DIR_ARG := $(if $(DATA_DIR),--data-dir $(DATA_DIR))
 DATA_ENV := $(if $(DATA_DIR),HM_DATA_DIR=$(DATA_DIR))
 SCALE ?= demo
 
-.PHONY: setup data demo build report bench scaling test lint sql-lint sql-fix docs docs-static browser clean registry
+.PHONY: setup data demo build report bench scaling ablation test lint sql-lint sql-fix docs docs-static browser clean registry
 
 setup: $(VENV)/.installed
 
@@ -52,6 +52,14 @@ bench: setup
 ## DuckDB capped at 9 GB; writes benchmarks/scaling.png and README's summary (about 1.5 h)
 scaling: setup
 	HM_MEMORY_LIMIT=$${HM_MEMORY_LIMIT:-9GB} $(BIN)/hm-warehouse bench --scales full demo small --readme $(BENCH_ARGS)
+
+## the ranker without each feature family and candidate source, on demo data of
+## two generator seeds (generated if missing), one build per seed: writes
+## benchmarks/ablation/ and README's ablation section
+ablation: setup
+	$(BIN)/hm-warehouse generate --scale demo --out data/demo --if-missing --quiet
+	$(BIN)/hm-warehouse generate --scale demo --seed 43 --out data/demo43 --if-missing --quiet
+	$(BIN)/hm-warehouse ablation --data-dirs data/demo data/demo43 --readme
 
 ## every test: generator and package (pytest), dbt build + tests on tiny data, lint
 test: setup browser data

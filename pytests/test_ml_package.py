@@ -8,7 +8,14 @@ import pyarrow as pa
 import pytest
 
 from hm_warehouse.als import SCHEMA as ALS_SCHEMA
-from hm_warehouse.als import AlsParams, als_candidates, fit_schedule, interaction_matrix
+from hm_warehouse.als import (
+    AlsParams,
+    BprParams,
+    als_candidates,
+    fit_schedule,
+    interaction_matrix,
+    training_inputs,
+)
 from hm_warehouse.params import project_defaults
 from hm_warehouse.ranker import (
     RankerParams,
@@ -68,6 +75,39 @@ def test_als_learns_taste_groups_and_is_deterministic():
     shuffled = _transactions().take(np.random.default_rng(0).permutation(_transactions().num_rows))
     arrow_targets = pa.Table.from_pandas(targets, preserve_index=False)
     pd.testing.assert_frame_equal(out, als_candidates(shuffled, arrow_targets, params).to_pandas())
+
+
+def test_bpr_learns_taste_groups_and_names_its_source():
+    """The same pipeline with implicit's BPR: its own source name, the
+    customers' own taste group first, deterministic for a seed."""
+    targets = pd.DataFrame({"customer_key": [0, 45, 9999], "week_index": [-1, -1, -1]},
+                           dtype="int32")
+    params = project_defaults(BprParams, factors=8, iterations=200, n=5, history_weeks=10)
+    out = als_candidates(_transactions(), targets, params).to_pandas()
+    assert set(out["source"]) == {"bpr"}
+    assert 9999 not in set(out["customer_key"])
+    for customer, group in ((0, 0), (45, 100)):
+        mine = out[out["customer_key"] == customer]
+        assert list(mine["source_rank"]) == [1, 2, 3, 4, 5]
+        assert ((mine["article_key"] >= group) & (mine["article_key"] < group + 10)).mean() >= 0.8
+    pd.testing.assert_frame_equal(out, als_candidates(_transactions(), targets, params).to_pandas())
+
+
+def test_training_inputs_keep_the_history_window_before_the_first_target_week():
+    import duckdb
+
+    con = duckdb.connect()
+    con.sql("""create table spine as select * from (values (1, -1), (2, -2)) t(customer_key, week_index)""")
+    con.sql("""create table tx as select * from (values
+        (1, 10, -2, date '2020-09-09'), (1, 11, -5, date '2020-08-19'),
+        (2, 12, -6, date '2020-08-12')) t(customer_key, article_key, week_index, transaction_date)""")
+    purchases, targets = training_inputs(con.table("spine"), con.table("tx"), 3, "2020-09-23")
+    assert targets.num_rows == 2
+    # the first target week is -2: weeks -5 .. -3 are its 3-week history, -6 is older
+    assert sorted(purchases.column("article_key").to_pylist()) == [10, 11]
+    days = dict(zip(purchases.column("article_key").to_pylist(),
+                    purchases.column("days_before_prediction_week").to_pylist(), strict=True))
+    assert days == {10: 14, 11: 35}
 
 
 def test_interaction_matrix_does_not_depend_on_row_order():

@@ -5,21 +5,7 @@
     prediction week. -#}
 {#- the index and product groups whose share of units is a feature:
     (article attribute, value, column suffix) -#}
-{%- set groups = [] %}
-{%- for attribute, values in {
-    'index_group_name': [
-        'Ladieswear', 'Divided', 'Menswear', 'Sport', 'Baby/Children'
-    ],
-    'product_group_name': [
-        'Garment Upper body', 'Garment Lower body', 'Garment Full body',
-        'Underwear', 'Swimwear', 'Accessories', 'Shoes'
-    ],
-}.items() %}
-{%- for value in values %}
-{%- set column = value | lower | replace('/', '_') | replace(' ', '_') %}
-{%- do groups.append((attribute, value, column)) %}
-{%- endfor %}
-{%- endfor %}
+{%- set groups = hm_share_groups() %}
 with
 
 transactions as (

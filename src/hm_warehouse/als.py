@@ -1,10 +1,13 @@
-"""ALS (implicit) candidates: collaborative filtering per target week.
+"""ALS and BPR (implicit) candidates: collaborative filtering per target week.
 
 For every target week the model is trained only on the weeks before it (or
 before an earlier target week, when one model serves several: fit_schedule)
 (confidence-weighted implicit feedback, each purchase weighted by
 exp(-days before the week / decay_days)), then recommends the top N
 articles of every target customer it knows. Deterministic for a seed.
+The same pipeline fits implicit's AlternatingLeastSquares (AlsParams) or
+BayesianPersonalizedRanking (BprParams): the params class picks the model
+and names the candidate source.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from typing import ClassVar
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import scipy.sparse as sp
 from threadpoolctl import threadpool_limits
 
@@ -25,6 +29,7 @@ class AlsParams:
     (hm_warehouse.params.from_config)."""
 
     VAR_PREFIX: ClassVar[str] = "als_"
+    SOURCE: ClassVar[str] = "als"
     factors: int
     iterations: int
     regularization: float
@@ -39,6 +44,30 @@ class AlsParams:
     max_staleness_weeks: int
     seed: int
     threads: int
+
+
+@dataclass(frozen=True)
+class BprParams:
+    """The dbt vars bpr_<field> (and seed): implicit's Bayesian Personalized
+    Ranking (pairwise loss: each bought article ranked above a sampled
+    other), on the same matrix and schedule as ALS."""
+
+    VAR_PREFIX: ClassVar[str] = "bpr_"
+    SOURCE: ClassVar[str] = "bpr"
+    factors: int
+    iterations: int
+    learning_rate: float
+    regularization: float
+    decay_days: float
+    history_weeks: int
+    n: int
+    recent_weeks: int
+    max_staleness_weeks: int
+    seed: int
+    threads: int
+
+
+FactorParams = AlsParams | BprParams
 
 
 def interaction_matrix(
@@ -60,15 +89,26 @@ def interaction_matrix(
     return m.tocsr()
 
 
-def fit_als(matrix: sp.csr_matrix, params: AlsParams):
+def fit_als(matrix: sp.csr_matrix, params: FactorParams):
+    """The implicit model of `params` (ALS or BPR) fit on customers x articles."""
     from implicit.cpu.als import AlternatingLeastSquares
+    from implicit.cpu.bpr import BayesianPersonalizedRanking
 
     with threadpool_limits(1, "blas"):  # implicit threads itself; BLAS threads slow it down
-        model = AlternatingLeastSquares(
-            factors=params.factors, regularization=params.regularization, alpha=params.alpha,
-            iterations=params.iterations, random_state=params.seed,
-            num_threads=params.threads,
-        )
+        if isinstance(params, BprParams):
+            # one thread: BPR's parallel SGD updates race (hogwild), so two
+            # runs with more threads give different factors and rankings
+            model = BayesianPersonalizedRanking(
+                factors=params.factors, learning_rate=params.learning_rate,
+                regularization=params.regularization, iterations=params.iterations,
+                random_state=params.seed, num_threads=1,
+            )
+        else:
+            model = AlternatingLeastSquares(
+                factors=params.factors, regularization=params.regularization,
+                alpha=params.alpha, iterations=params.iterations, random_state=params.seed,
+                num_threads=params.threads,
+            )
         model.fit(matrix, show_progress=False)
     return model
 
@@ -125,9 +165,33 @@ def _sorted_codes(column: pa.ChunkedArray | pa.Array) -> tuple[np.ndarray, pa.Ar
     return codes.astype(np.int64), pa.array(values, type=column.type)
 
 
+def training_inputs(spine, transactions, history_weeks: int,
+                    prediction_start: str) -> tuple[pa.Table, pa.Table]:
+    """The Arrow inputs of als_candidates from DuckDB relations of
+    spine_customer_weeks and fct_transactions: the target (customer_key,
+    week_index) rows, and the purchases of the `history_weeks` before the
+    first target week with their days before the prediction week."""
+    targets = as_arrow(spine.project("customer_key, week_index").arrow())
+    first_week = pc.min(targets.column("week_index")).as_py() - history_weeks
+    purchases = as_arrow(
+        transactions.filter(f"week_index >= {int(first_week)}")
+        .project(
+            "customer_key, article_key, week_index, "
+            f"date_diff('day', transaction_date, DATE '{prediction_start}')"
+            " as days_before_prediction_week"
+        )
+        .arrow())
+    return purchases, targets
+
+
+def as_arrow(data) -> pa.Table:
+    """A table from DuckDB's .arrow(): a RecordBatchReader in recent versions."""
+    return data.read_all() if hasattr(data, "read_all") else data
+
+
 def als_candidates(transactions: pa.Table, targets: pd.DataFrame | pa.Table,
-                   params: AlsParams) -> pa.Table:
-    """ALS candidates for every (customer_key, week_index) of `targets`, as
+                   params: FactorParams) -> pa.Table:
+    """ALS (or BPR: params' class) candidates for every (customer_key, week_index) of `targets`, as
     an Arrow table (customer_key, week_index, article_key, source, score,
     source_rank): the weeks' candidates are never a pandas frame.
 
@@ -175,7 +239,7 @@ def als_candidates(transactions: pa.Table, targets: pd.DataFrame | pa.Table,
                 "customer_key": customer_keys.take(pa.array(customers[row])).cast(pa.int32()),
                 "week_index": pa.array(np.full(len(row), week, dtype=np.int32)),
                 "article_key": article_keys.take(pa.array(articles[item])).cast(pa.int32()),
-                "source": pa.array(np.full(len(row), "als", dtype=object), pa.string()),
+                "source": pa.array(np.full(len(row), params.SOURCE, dtype=object), pa.string()),
                 "score": pa.array(score.astype(np.float64)),
                 "source_rank": pa.array(rank.astype(np.int64)),
             }, schema=SCHEMA))

@@ -126,6 +126,27 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _ablation(args: argparse.Namespace) -> int:
+    import tempfile
+
+    from .bench import ablation
+
+    project_dir = _project_dir(args)
+    if project_dir is None:
+        return 2
+    out = Path(args.out) if Path(args.out).is_absolute() else project_dir / args.out
+    readme = project_dir / "README.md" if args.readme else None
+    data_dirs = [Path(d).resolve() for d in args.data_dirs]
+    missing = [str(d) for d in data_dirs if not (d / "transactions_train.csv").exists()]
+    if missing:
+        print(f"ablation: no transactions_train.csv in {', '.join(missing)}", file=sys.stderr)
+        return 2
+    with tempfile.TemporaryDirectory(prefix="hm-ablation-") as work:
+        ablation.run(data_dirs, out, Path(args.scratch or work), readme)
+    print(f"wrote {out / 'results.md'}")
+    return 0
+
+
 def _bench(args: argparse.Namespace) -> int:
     from .bench import default_settings, run_bench
 
@@ -305,6 +326,26 @@ def build_parser() -> argparse.ArgumentParser:
                        help="keep each scale's scratch warehouse, target and logs")
     bench.add_argument("--project-dir", default=".", help="dbt project directory (default: .)")
     bench.set_defaults(func=_bench)
+
+    abl = sub.add_parser(
+        "ablation",
+        help="the ranker without each feature family and candidate source, on several seeds",
+        description="For each data directory (a generator seed): build the whole project "
+        "with var ranker_ablation true into a scratch warehouse, read eval_ablation, "
+        "eval_candidate_recall, eval_strategies and each family's build time, and write "
+        "OUT/results.json, OUT/results.md and OUT/ablation.png. Never touches the "
+        "published warehouse.",
+    )
+    abl.add_argument("--data-dirs", nargs="+", default=["data/demo", "data/demo43"],
+                     help="data directories, one per seed (default: %(default)s)")
+    abl.add_argument("--out", default="benchmarks/ablation",
+                     help="directory of the results files (default: %(default)s)")
+    abl.add_argument("--scratch", help="where the throw-away warehouses are built "
+                     "(default: a temporary directory)")
+    abl.add_argument("--readme", action="store_true",
+                     help="also rewrite README.md's ablation section")
+    abl.add_argument("--project-dir", default=".", help="dbt project directory (default: .)")
+    abl.set_defaults(func=_ablation)
 
     merge = sub.add_parser(
         "bench-merge",

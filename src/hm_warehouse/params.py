@@ -53,3 +53,10 @@ def project_defaults(cls: type[P], **overrides: Any) -> P:
     values = {f.name: project.get(var_name(cls, f.name))
               for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
     return from_config(cls, values, **overrides)
+
+
+def target_weeks(dim_weeks) -> list[int]:
+    """The target weeks (dim_weeks rows with an ml_split), ascending, from a
+    DuckDB relation of dim_weeks (a Python model's dbt.ref)."""
+    rows = dim_weeks.filter("ml_split is not null").project("week_index").fetchall()
+    return sorted(int(row[0]) for row in rows)

@@ -131,10 +131,17 @@ def _model(params: RankerParams, n_estimators: int) -> lgb.LGBMRanker:
     )
 
 
-def train_ranker(train, valid, params: RankerParams):
+def _categorical(features: list[str], categorical: Iterable[str]) -> list[str] | str:
+    """The features LightGBM treats as categories ('auto': none declared)."""
+    chosen = [f for f in features if f in set(categorical)]
+    return chosen or "auto"
+
+
+def train_ranker(train, valid, params: RankerParams, categorical: Iterable[str] = ()):
     """Fit on `train` with early stopping on `valid` (MAP@12 of LightGBM).
     Both are Arrow tables (or readers, or DataFrames in tests), best sorted
-    by QUERY_ORDER.
+    by QUERY_ORDER. `categorical` names the category-id features (registry
+    column hm_feature_columns.categorical); the booster keeps them.
 
     Returns (booster, best_iteration, features)."""
     train, train_sizes = _grouped(train)
@@ -143,7 +150,7 @@ def train_ranker(train, valid, params: RankerParams):
     model = _model(params, params.n_estimators)
     model.fit(
         _matrix(train, features), _labels(train), group=train_sizes,
-        feature_name=features,
+        feature_name=features, categorical_feature=_categorical(features, categorical),
         eval_set=[(_matrix(valid, features), _labels(valid))],
         eval_group=[valid_sizes], eval_at=[12], eval_metric="map",
         callbacks=[lgb.early_stopping(params.early_stopping_rounds, verbose=False)],
@@ -152,11 +159,13 @@ def train_ranker(train, valid, params: RankerParams):
     return model.booster_, int(best), features
 
 
-def refit_ranker(data, params: RankerParams, n_estimators: int, features):
+def refit_ranker(data, params: RankerParams, n_estimators: int, features,
+                 categorical: Iterable[str] = ()):
     """Fit on all labelled weeks with a fixed number of trees."""
     data, sizes = _grouped(data)
     model = _model(params, n_estimators)
-    model.fit(_matrix(data, features), _labels(data), group=sizes, feature_name=features)
+    model.fit(_matrix(data, features), _labels(data), group=sizes, feature_name=features,
+              categorical_feature=_categorical(features, categorical))
     return model.booster_
 
 

@@ -1,5 +1,6 @@
 {#- Candidate source "repurchase": the articles the customer bought in the
-    lookback window, most recent and most bought first. -#}
+    lookback window (by default the whole history), by units decayed with
+    the weeks since each purchase (var repurchase_decay_weeks). -#}
 with
 
 customer_weeks as (
@@ -20,8 +21,7 @@ scored as (
         customer_weeks.customer_key,
         customer_weeks.week_index,
         bought.article_key,
-        bought.article_units * 1.0
-        / (1 + bought.weeks_since_article_purchase) as score
+        bought.article_units_decayed as score
     from customer_weeks
     inner join bought
         on customer_weeks.customer_key = bought.customer_key

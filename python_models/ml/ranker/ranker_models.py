@@ -27,9 +27,11 @@ def model(dbt, session):
     # no pandas copy of the ABTs
     train = as_table(training_relation(dbt.ref("abt_train")).arrow())
     valid = as_table(training_relation(dbt.ref("abt_valid")).arrow())
-    booster, best, features = train_ranker(train, valid, params)
+    columns = dbt.ref("hm_feature_columns").df()
+    categorical = list(columns.loc[columns["categorical"] == "true", "feature"])
+    booster, best, features = train_ranker(train, valid, params, categorical)
     # training weeks come before the validation week: the concatenation stays sorted
-    final = refit_ranker(pa.concat_tables([train, valid]), params, best, features)
+    final = refit_ranker(pa.concat_tables([train, valid]), params, best, features, categorical)
     return pd.DataFrame({
         "model_name": ["valid", "final"],
         "scores_split": ["valid", "predict"],

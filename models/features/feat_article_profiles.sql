@@ -1,0 +1,95 @@
+{#- One row per article: its attributes and how it sold before the first
+    target week, the input of the article segments (KMeans,
+    feat_article_segments). -#}
+{%- set groups = hm_share_groups() %}
+with
+
+transactions as (
+
+    select * from {{ ref('fct_transactions') }}
+
+),
+
+articles as (
+
+    select * from {{ ref('dim_articles') }}
+
+),
+
+customers as (
+
+    select
+        customer_key,
+        age
+    from {{ ref('dim_customers') }}
+
+),
+
+first_as_of as (
+
+    select min(week_index) as week_index
+    from {{ ref('dim_weeks') }}
+    where ml_split is not null
+
+),
+
+sales as (
+
+    select
+        transactions.article_key,
+        count(*) as n_units,
+        sum(
+            case
+                when transactions.week_index
+                    >= (select week_index from first_as_of) - 4
+                    then 1
+                else 0
+            end
+        ) as n_units_4w,
+        avg(transactions.price) as mean_price,
+        avg(
+            case
+                when transactions.sales_channel_id
+                    = {{ var('online_sales_channel_id') }}
+                    then 1.0
+                else 0.0
+            end
+        ) as online_share,
+        avg(customers.age) as mean_buyer_age,
+        (select week_index from first_as_of) - min(transactions.week_index)
+            as weeks_since_launch
+    from transactions
+    left join customers on transactions.customer_key = customers.customer_key
+    where transactions.week_index < (select week_index from first_as_of)
+    group by transactions.article_key
+
+),
+
+final as (
+
+    select
+        ---------- ids
+        articles.article_key,
+        (select week_index from first_as_of) as as_of_week_index,
+
+        ---------- numerics
+        {% for attribute, value, column in groups %}
+        case when articles.{{ attribute }} = '{{ value }}' then 1.0 else 0.0 end
+            as is_{{ column }},
+        {% endfor %}
+        coalesce(sales.n_units, 0) as n_units,
+        coalesce(sales.n_units_4w, 0) as n_units_4w,
+        sales.mean_price,
+        sales.online_share,
+        sales.mean_buyer_age,
+        sales.weeks_since_launch,
+
+        ---------- booleans
+        sales.article_key is not null as has_sales
+
+    from articles
+    left join sales on articles.article_key = sales.article_key
+
+)
+
+select * from final

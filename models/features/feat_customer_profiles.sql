@@ -1,0 +1,89 @@
+{#- One row per customer: what they bought before the first target week
+    (the earliest dim_weeks row with an ml_split), the input of the
+    customer segments (KMeans, feat_customer_segments). Every target week
+    comes after it, so a segment never sees the week it is used in. -#}
+{%- set groups = hm_share_groups() %}
+with
+
+transactions as (
+
+    select * from {{ ref('fct_transactions') }}
+
+),
+
+articles as (
+
+    select * from {{ ref('dim_articles') }}
+
+),
+
+customers as (
+
+    select * from {{ ref('dim_customers') }}
+
+),
+
+first_as_of as (
+
+    select min(week_index) as week_index
+    from {{ ref('dim_weeks') }}
+    where ml_split is not null
+
+),
+
+history as (
+
+    select
+        transactions.customer_key,
+        count(*) as n_units,
+        count(distinct transactions.week_index) as n_active_weeks,
+        avg(transactions.price) as mean_price,
+        avg(
+            case
+                when transactions.sales_channel_id
+                    = {{ var('online_sales_channel_id') }}
+                    then 1.0
+                else 0.0
+            end
+        ) as online_share,
+        {% for attribute, value, column in groups %}
+        avg(
+            case when articles.{{ attribute }} = '{{ value }}' then 1.0 else 0.0 end
+        ) as share_{{ column }},
+        {% endfor %}
+        (select week_index from first_as_of) - max(transactions.week_index)
+            as weeks_since_last_purchase
+    from transactions
+    inner join articles on transactions.article_key = articles.article_key
+    where transactions.week_index < (select week_index from first_as_of)
+    group by transactions.customer_key
+
+),
+
+final as (
+
+    select
+        ---------- ids
+        customers.customer_key,
+        (select week_index from first_as_of) as as_of_week_index,
+
+        ---------- numerics
+        customers.age,
+        coalesce(history.n_units, 0) as n_units,
+        coalesce(history.n_active_weeks, 0) as n_active_weeks,
+        history.mean_price,
+        history.online_share,
+        {% for _, _, column in groups %}
+        history.share_{{ column }},
+        {% endfor %}
+        history.weeks_since_last_purchase,
+
+        ---------- booleans
+        history.customer_key is not null as has_history
+
+    from customers
+    left join history on customers.customer_key = history.customer_key
+
+)
+
+select * from final
