@@ -34,6 +34,16 @@ candidates as (
 ),
 {% endfor %}
 
+article_groups as (
+
+    -- the article's product group: the propensity family's join key
+    select
+        article_key,
+        product_group_name
+    from {{ ref('dim_articles') }}
+
+),
+
 labels as (
 
     select distinct customer_key, article_key, week_index
@@ -51,11 +61,14 @@ labelled as (
         candidates.*,
         customer_weeks.ml_split,
         customer_weeks.age_bucket,
+        article_groups.product_group_name,
         case when labels.article_key is not null then 1 else 0 end as label
     from customer_weeks
     inner join candidates
         on customer_weeks.customer_key = candidates.customer_key
         and customer_weeks.week_index = candidates.week_index
+    left join article_groups
+        on candidates.article_key = article_groups.article_key
     left join labels
         on candidates.customer_key = labels.customer_key
         and candidates.article_key = labels.article_key

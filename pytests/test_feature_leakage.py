@@ -1,8 +1,9 @@
 """No feature for week W uses a transaction from week W or later.
 
 The experiment (the issue: "rebuild a fold with the later weeks removed and
-compare"). The same dbt selection -- the four feature models, the five SQL
-candidate sources (not `cand_als`, a Python model) and everything upstream --
+compare"). The same dbt selection -- the feature models, the candidate sources but
+ALS and BPR (the SQL ones, the segment popularity and the content source)
+and everything upstream --
 is built three times with `dbt run` on the tiny generated data (seed 42),
 each into its own DuckDB file, all with the same explicit vars
 (`cutoff_date` 2020-09-22 and the quarantine range
@@ -27,10 +28,8 @@ of the other build, EXCEPT ALL both ways (duplicates count), doubles rounded
 to 1e-9; a pair of differing rows with the same key whose doubles agree to
 2e-9 (relative) is a rounding-boundary artefact of summing in another order,
 not a difference. Zero differences are required, and the compared set must
-not be empty. The models: feat_customer_weekly, feat_article_weekly,
-feat_customer_article_weekly, feat_article_age_bucket_weekly, cand_repurchase,
-cand_same_product, cand_pairs, cand_popular, cand_popular_age (and, in
-SCRAMBLED, the population table spine_customer_weeks).
+not be empty. The models: those of MODELS below (and, in SCRAMBLED, the
+population table spine_customer_weeks).
 
 Populations. For training and validation weeks feat_customer_weekly and the
 candidate sources score only the customers who bought in that week (only
@@ -90,16 +89,36 @@ MODELS: dict[str, tuple[str, tuple[str, ...], str, bool]] = {
         "features", ("customer_key", "as_of_week_index"), "as_of_week_index", True),
     "feat_article_weekly": (
         "features", ("article_key", "as_of_week_index"), "as_of_week_index", False),
+    # only the customers scored that week (issue 17: whole-history re-buys)
     "feat_customer_article_weekly": (
         "features", ("customer_key", "article_key", "as_of_week_index"), "as_of_week_index",
-        False),
+        True),
     "feat_article_age_bucket_weekly": (
         "features", ("article_key", "age_bucket", "as_of_week_index"), "as_of_week_index",
         False),
+    # issue 17's families: segments and profiles (from before the first target
+    # week), content vectors, the availability and propensity probabilities
+    # (their models train on weeks before the first target week; the rows
+    # tables that hold the labels, feat_article_lifecycle_weekly and
+    # feat_customer_group_history_weekly, are their training data, not features)
+    "feat_customer_segments": (
+        "features", ("customer_key", "as_of_week_index"), "as_of_week_index", False),
+    "feat_article_segments": (
+        "features", ("article_key", "as_of_week_index"), "as_of_week_index", False),
+    "feat_article_content": (
+        "features", ("article_key", "as_of_week_index"), "as_of_week_index", False),
+    "feat_customer_content_weekly": (
+        "features", ("customer_key", "as_of_week_index"), "as_of_week_index", True),
+    "feat_article_availability": (
+        "features", ("article_key", "as_of_week_index"), "as_of_week_index", False),
+    "feat_customer_group_propensity": (
+        "features", ("customer_key", "as_of_week_index", "product_group_name"),
+        "as_of_week_index", True),
     **{
         name: ("ml", ("customer_key", "week_index", "article_key"), "week_index", True)
         for name in ("cand_repurchase", "cand_same_product", "cand_pairs", "cand_popular",
-                     "cand_popular_age")
+                     "cand_popular_age", "cand_popular_product_type",
+                     "cand_popular_postal_code", "cand_popular_segment", "cand_content")
     },
 }
 POPULATION = ("ml", ("customer_key", "week_index"), "week_index")  # spine_customer_weeks

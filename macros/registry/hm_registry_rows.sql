@@ -43,6 +43,8 @@
             {"family": "customer_content", "model": "feat_customer_content_weekly", "join_keys": "customer_key", "description": "The customer's content vector as of the week (read by content_match; no column of its own)."},
             {"family": "article_content", "model": "feat_article_content", "join_keys": "article_key", "description": "The article's content vector (read by content_match; no column of its own)."},
             {"family": "content_match", "model": "", "join_keys": "", "description": "How close the article is to what the customer bought: cosine of their content vectors."},
+            {"family": "availability", "model": "feat_article_availability", "join_keys": "article_key", "description": "P(the article sells in the week): a LightGBM classifier of its lifecycle, trained on weeks before the first target week."},
+            {"family": "propensity", "model": "feat_customer_group_propensity", "join_keys": "customer_key product_group_name", "description": "P(the customer buys in the article's product group in the week): a LightGBM classifier of their history in the group and its season."},
         ],
         "hm_feature_columns": [
             {"family": "customer", "feature": "age", "source_column": "age", "fill_value": "", "expression": "", "categorical": "false"},
@@ -98,6 +100,8 @@
             {"family": "customer_segment", "feature": "customer_segment", "source_column": "customer_segment", "fill_value": "", "expression": "", "categorical": "true"},
             {"family": "article_segment", "feature": "article_segment", "source_column": "article_segment", "fill_value": "", "expression": "", "categorical": "true"},
             {"family": "content_match", "feature": "content_similarity", "source_column": "", "fill_value": "", "expression": "array_cosine_similarity(customer_content.content_vector, article_content.content_vector)", "categorical": "false"},
+            {"family": "availability", "feature": "sell_probability", "source_column": "sell_probability", "fill_value": "0", "expression": "", "categorical": "false"},
+            {"family": "propensity", "feature": "group_propensity", "source_column": "group_propensity", "fill_value": "", "expression": "", "categorical": "false"},
         ],
     }) }}
 {%- endmacro %}

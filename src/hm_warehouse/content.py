@@ -176,7 +176,11 @@ def customer_vectors(purchases: pa.Table, targets: pa.Table, article_keys: np.nd
         if not mine.any():
             continue
         weight = np.exp(-(week - p_week[window][mine] - 1) / params.decay_weeks)
-        m = sp.csr_matrix((weight.astype(np.float32), (rows[mine], p_row[window][mine])),
+        r, c = rows[mine], p_row[window][mine]
+        # sorted first: float sums depend on their order, and DuckDB hands
+        # rows over in no fixed order (the leakage test compares builds)
+        order = np.lexsort((weight, c, r))
+        m = sp.csr_matrix((weight[order].astype(np.float32), (r[order], c[order])),
                           shape=(len(wanted), len(article_keys)))
         vectors = m @ article_vectors
         has = np.asarray(m.sum(axis=1)).ravel() > 0

@@ -59,7 +59,7 @@ def sample_rows(n: int, size: int, seed: int) -> np.ndarray:
 
 
 def _kmeans(k: int, params: SegmentParams) -> KMeans:
-    return KMeans(n_clusters=k, n_init=3, random_state=params.seed, max_iter=100)
+    return KMeans(n_clusters=k, n_init=2, random_state=params.seed, max_iter=100)
 
 
 def inertia_curve(x: np.ndarray, params: SegmentParams) -> pd.DataFrame:

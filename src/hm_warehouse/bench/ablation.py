@@ -93,6 +93,9 @@ def read_warehouse(path: Path) -> dict:
                    map_vs_best_baseline, oracle_map_at_12, oracle_gap_share
             from eval.eval_strategies
             where segment_type = 'all' order by eval_week, map_at_12 desc""").df()
+        elbow = con.sql("""
+            select entity, k, inertia, is_chosen from features.feat_segment_elbow
+            order by entity, k""").df()
         recall = con.sql(f"""
             select source, n_candidates, recall from eval.eval_candidate_recall
             where n_candidates in ({', '.join(str(n) for n in RECALL_AT)})
@@ -100,7 +103,7 @@ def read_warehouse(path: Path) -> dict:
     finally:
         con.close()
     return {"ablation": _records(ablation), "strategies": _records(strategies),
-            "recall": _records(recall)}
+            "recall": _records(recall), "elbow": _records(elbow)}
 
 
 def _records(frame) -> list[dict]:
@@ -187,8 +190,16 @@ def render(report: dict, chart: str | None = None) -> str:
         str(s["build_seconds"]["ranker_ablation"]) for s in seeds) + " |")
     lines.append("| **whole build, wall (with the ablation)** | " + " | ".join(
         str(s["build_seconds"]["whole_build_wall"]) for s in seeds) + " |")
+    lines += ["", "### Segments: the elbow's k (KMeans, feat_segment_elbow)", "",
+              "| entity | " + " | ".join(names) + " |", "|---|" + "---|" * len(seeds)]
+    for entity in ("customer", "article"):
+        cells = [next((str(r["k"]) for r in s["elbow"] if r["entity"] == entity
+                       and r["is_chosen"]), "n/a") for s in seeds]
+        lines.append(f"| {entity} | " + " | ".join(cells) + " |")
     if chart:
-        lines += ["", f"![ablation]({chart})"]
+        folder = os.path.dirname(chart)
+        elbow = os.path.join(folder, "segments_elbow.png") if folder else "segments_elbow.png"
+        lines += ["", f"![ablation]({chart})", "", f"![elbow]({elbow})"]
     return "\n".join(lines) + "\n"
 
 
@@ -240,6 +251,34 @@ def chart(report: dict, path: Path) -> None:
     plt.close(fig)
 
 
+def elbow_chart(report: dict, path: Path) -> None:
+    """The inertia curve of each entity and seed, the chosen k marked."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4.5), constrained_layout=True)
+    for ax, entity in zip(axes, ("customer", "article"), strict=True):
+        for s in report["seeds"]:
+            rows = [r for r in s["elbow"] if r["entity"] == entity]
+            ks = [r["k"] for r in rows]
+            inertia = [r["inertia"] for r in rows]
+            line = ax.plot(ks, inertia, marker="o", label=f"seed {s['seed']}")[0]
+            for r in rows:
+                if r["is_chosen"]:
+                    ax.plot([r["k"]], [r["inertia"]], marker="*", markersize=16,
+                            color=line.get_color())
+        ax.set_xlabel("k (clusters)")
+        ax.set_ylabel("KMeans inertia (standardised profiles)")
+        ax.set_title(f"{entity} segments: elbow method (star: chosen k)")
+        ax.grid(True, alpha=0.3)
+        ax.legend(fontsize=8)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
 def update_readme(readme: Path, text: str) -> None:
     current = readme.read_text()
     if README_BEGIN not in current or README_END not in current:
@@ -260,6 +299,7 @@ def run(data_dirs: Sequence[Path], out_dir: Path, work: Path, readme: Path | Non
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "results.json").write_text(json.dumps(report, indent=2) + "\n")
     chart(report, out_dir / "ablation.png")
+    elbow_chart(report, out_dir / "segments_elbow.png")
     (out_dir / "results.md").write_text("# Ranker ablation\n\n" + render(report, "ablation.png"))
     if readme is not None:
         update_readme(readme, render(report, os.path.relpath(out_dir / "ablation.png",

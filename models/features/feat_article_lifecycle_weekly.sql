@@ -1,0 +1,165 @@
+{#- The availability model's rows (feat_article_availability): per week,
+    from availability_train_weeks weeks before the first target week to
+    the last one, every article that sold in the 12 weeks before it, with
+    its lifecycle as of the week (from earlier weeks only) and whether it
+    sold that week (null in the prediction week). -#}
+with
+
+article_weeks as (
+
+    select * from {{ ref('fct_article_weeks') }}
+
+),
+
+articles as (
+
+    select
+        article_key,
+        product_type_no
+    from {{ ref('dim_articles') }}
+
+),
+
+target_bounds as (
+
+    select
+        min(week_index) as first_week_index,
+        max(week_index) as last_week_index
+    from {{ ref('dim_weeks') }}
+    where ml_split is not null
+
+),
+
+weeks as (
+
+    select
+        dim_weeks.week_index,
+        dim_weeks.ml_split
+    from {{ ref('dim_weeks') }} as dim_weeks
+    where
+        dim_weeks.week_index
+        >= (select first_week_index from target_bounds)
+        - {{ var('availability_train_weeks') }}
+        and dim_weeks.week_index
+        <= (select last_week_index from target_bounds)
+
+),
+
+launches as (
+
+    select
+        article_key,
+        min(week_index) as first_sale_week_index
+    from article_weeks
+    group by article_key
+
+),
+
+type_weeks as (
+
+    select
+        articles.product_type_no,
+        article_weeks.week_index,
+        sum(article_weeks.n_units) as type_units
+    from article_weeks
+    inner join articles on article_weeks.article_key = articles.article_key
+    group by articles.product_type_no, article_weeks.week_index
+
+),
+
+recent as (
+
+    select
+        weeks.week_index as as_of_week_index,
+        article_weeks.article_key,
+        {% for k in [1, 2, 4, 12] %}
+        cast(
+            sum(
+                case
+                    when article_weeks.week_index >= weeks.week_index - {{ k }}
+                        then article_weeks.n_units
+                    else 0
+                end
+            ) as bigint
+        ) as units_{{ k }}w,
+        {% endfor %}
+        weeks.week_index - max(article_weeks.week_index)
+            as weeks_since_last_sale,
+        count(*) as active_weeks_12w
+    from article_weeks
+    inner join weeks
+        on article_weeks.week_index < weeks.week_index
+        and article_weeks.week_index >= weeks.week_index - 12
+    group by weeks.week_index, article_weeks.article_key
+
+),
+
+season as (
+
+    -- the product type a year earlier: its units in the same week over
+    -- its units in the four weeks before that (the season's turn)
+    select
+        weeks.week_index as as_of_week_index,
+        year_ago.product_type_no,
+        max(
+            case
+                when year_ago.week_index = weeks.week_index - 52
+                    then year_ago.type_units
+            end
+        ) * 4.0 / nullif(
+            sum(
+                case
+                    when year_ago.week_index < weeks.week_index - 52
+                        then year_ago.type_units
+                end
+            ), 0
+        ) as type_season_turn
+    from weeks
+    inner join type_weeks as year_ago
+        on year_ago.week_index between weeks.week_index - 56
+        and weeks.week_index - 52
+    group by weeks.week_index, year_ago.product_type_no
+
+),
+
+final as (
+
+    select
+        ---------- ids
+        recent.article_key,
+        recent.as_of_week_index,
+
+        ---------- strings
+        weeks.ml_split,
+
+        ---------- numerics
+        recent.units_1w,
+        recent.units_2w,
+        recent.units_4w,
+        recent.units_12w,
+        recent.units_1w * 4.0 / (recent.units_4w + 1) as trend_1w_vs_4w,
+        recent.weeks_since_last_sale,
+        recent.active_weeks_12w,
+        recent.as_of_week_index - launches.first_sale_week_index
+            as weeks_since_launch,
+        season.type_season_turn,
+        case
+            when weeks.ml_split = 'predict' then null
+            when this_week.article_key is not null then 1
+            else 0
+        end as sold_in_week
+
+    from recent
+    inner join weeks on recent.as_of_week_index = weeks.week_index
+    inner join launches on recent.article_key = launches.article_key
+    inner join articles on recent.article_key = articles.article_key
+    left join season
+        on recent.as_of_week_index = season.as_of_week_index
+        and articles.product_type_no = season.product_type_no
+    left join article_weeks as this_week
+        on recent.article_key = this_week.article_key
+        and recent.as_of_week_index = this_week.week_index
+
+)
+
+select * from final
