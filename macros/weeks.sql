@@ -45,3 +45,11 @@
 {% macro hm_week_start(date_expr) -%}
     {{ hm_week_start_from_index(hm_week_index(date_expr)) }}
 {%- endmacro %}
+
+{#- The first target week (the earliest training week): week -1 is the
+    validation week, the n_train_weeks weeks before it are the training
+    weeks, 0 the prediction week. dim_weeks' ml_split and the models that
+    learn from weeks before every target week read it. -#}
+{% macro hm_first_target_week_index() -%}
+    {{ -1 - var('n_train_weeks') | int }}
+{%- endmacro %}

@@ -81,3 +81,14 @@ def test_segments_recover_separated_groups_and_keep_newcomers_apart():
     again = segments_for("customer", frame, curve.assign(entity="customer"), [-2, -1, 0],
                          params).to_pandas()
     pd.testing.assert_frame_equal(table, again)
+
+
+def test_segments_do_not_depend_on_row_order():
+    """DuckDB hands the profile rows over in no fixed order."""
+    frame = _customers()
+    params = project_defaults(SegmentParams, k_min=1, k_max=6, fit_sample=300, threads=1)
+    elbow = pd.DataFrame({"entity": ["customer"], "k": [3], "is_chosen": [True]})
+    shuffled = frame.sample(frac=1.0, random_state=1)
+    a = segments_for("customer", frame, elbow, [0], params).to_pandas()
+    b = segments_for("customer", shuffled, elbow, [0], params).to_pandas()
+    pd.testing.assert_frame_equal(a, b)

@@ -3,6 +3,7 @@
     the last one, every article that sold in the 12 weeks before it, with
     its lifecycle as of the week (from earlier weeks only) and whether it
     sold that week (null in the prediction week). -#}
+{%- set first = hm_first_target_week_index() %}
 with
 
 article_weeks as (
@@ -20,16 +21,6 @@ articles as (
 
 ),
 
-target_bounds as (
-
-    select
-        min(week_index) as first_week_index,
-        max(week_index) as last_week_index
-    from {{ ref('dim_weeks') }}
-    where ml_split is not null
-
-),
-
 weeks as (
 
     select
@@ -38,10 +29,10 @@ weeks as (
     from {{ ref('dim_weeks') }} as dim_weeks
     where
         dim_weeks.week_index
-        >= (select first_week_index from target_bounds)
+        >= {{ first }}
         - {{ var('availability_train_weeks') }}
         and dim_weeks.week_index
-        <= (select last_week_index from target_bounds)
+        <= 0
 
 ),
 
@@ -69,28 +60,45 @@ type_weeks as (
 
 recent as (
 
+    -- the 12 weeks before the week and the week itself (its label)
     select
         weeks.week_index as as_of_week_index,
+        weeks.ml_split,
         article_weeks.article_key,
         {% for k in [1, 2, 4, 12] %}
         cast(
             sum(
                 case
-                    when article_weeks.week_index >= weeks.week_index - {{ k }}
+                    when
+                        article_weeks.week_index >= weeks.week_index - {{ k }}
+                        and article_weeks.week_index < weeks.week_index
                         then article_weeks.n_units
                     else 0
                 end
             ) as bigint
         ) as units_{{ k }}w,
         {% endfor %}
-        weeks.week_index - max(article_weeks.week_index)
-            as weeks_since_last_sale,
-        count(*) as active_weeks_12w
+        weeks.week_index - max(
+            case
+                when article_weeks.week_index < weeks.week_index
+                    then article_weeks.week_index
+            end
+        ) as weeks_since_last_sale,
+        count(
+            case
+                when article_weeks.week_index < weeks.week_index then 1
+            end
+        ) as active_weeks_12w,
+        max(
+            case
+                when article_weeks.week_index = weeks.week_index then 1 else 0
+            end
+        ) as sold_this_week
     from article_weeks
     inner join weeks
-        on article_weeks.week_index < weeks.week_index
+        on article_weeks.week_index <= weeks.week_index
         and article_weeks.week_index >= weeks.week_index - 12
-    group by weeks.week_index, article_weeks.article_key
+    group by weeks.week_index, weeks.ml_split, article_weeks.article_key
 
 ),
 
@@ -130,7 +138,7 @@ final as (
         recent.as_of_week_index,
 
         ---------- strings
-        weeks.ml_split,
+        recent.ml_split,
 
         ---------- numerics
         recent.units_1w,
@@ -144,21 +152,18 @@ final as (
             as weeks_since_launch,
         season.type_season_turn,
         case
-            when weeks.ml_split = 'predict' then null
-            when this_week.article_key is not null then 1
-            else 0
+            when recent.ml_split = 'predict' then null
+            else recent.sold_this_week
         end as sold_in_week
 
     from recent
-    inner join weeks on recent.as_of_week_index = weeks.week_index
     inner join launches on recent.article_key = launches.article_key
     inner join articles on recent.article_key = articles.article_key
     left join season
         on recent.as_of_week_index = season.as_of_week_index
         and articles.product_type_no = season.product_type_no
-    left join article_weeks as this_week
-        on recent.article_key = this_week.article_key
-        and recent.as_of_week_index = this_week.week_index
+    -- only articles with a sale before the week (not just in it)
+    where recent.active_weeks_12w > 0
 
 )
 

@@ -2,6 +2,7 @@
     target week, the input of the article segments (KMeans,
     feat_article_segments). -#}
 {%- set groups = hm_share_groups() %}
+{%- set first = hm_first_target_week_index() %}
 with
 
 transactions as (
@@ -25,26 +26,21 @@ customers as (
 
 ),
 
-first_as_of as (
-
-    select min(week_index) as week_index
-    from {{ ref('dim_weeks') }}
-    where ml_split is not null
-
-),
-
 sales as (
 
     select
         transactions.article_key,
         count(*) as n_units,
-        sum(
-            case
-                when transactions.week_index
-                    >= (select week_index from first_as_of) - 4
-                    then 1
-                else 0
-            end
+        cast(
+            sum(
+                case
+                    when transactions.week_index
+                        >= {{ first }} - 4
+                        then 1
+                    else 0
+                end
+            )
+            as bigint
         ) as n_units_4w,
         avg(transactions.price) as mean_price,
         avg(
@@ -56,11 +52,13 @@ sales as (
             end
         ) as online_share,
         avg(customers.age) as mean_buyer_age,
-        (select week_index from first_as_of) - min(transactions.week_index)
+        {{ first }}
+        - min(transactions.week_index)
             as weeks_since_launch
     from transactions
     left join customers on transactions.customer_key = customers.customer_key
-    where transactions.week_index < (select week_index from first_as_of)
+    where transactions.week_index
+        < {{ first }}
     group by transactions.article_key
 
 ),
@@ -70,7 +68,7 @@ final as (
     select
         ---------- ids
         articles.article_key,
-        (select week_index from first_as_of) as as_of_week_index,
+        {{ first }} as as_of_week_index,
 
         ---------- numerics
         {% for attribute, value, column in groups %}

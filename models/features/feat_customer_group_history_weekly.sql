@@ -6,6 +6,7 @@
     (spine_customer_weeks); the propensity_train_weeks weeks before the
     first target week hold a seeded hash sample of
     propensity_train_customers customers (the training rows). -#}
+{%- set first = hm_first_target_week_index() %}
 with
 
 transactions as (
@@ -23,21 +24,14 @@ articles as (
 
 ),
 
-target_bounds as (
-
-    select min(week_index) as first_week_index
-    from {{ ref('dim_weeks') }}
-    where ml_split is not null
-
-),
-
 training_weeks as (
 
     select week_index
     from {{ ref('dim_weeks') }}
     where
-        week_index < (select first_week_index from target_bounds)
-        and week_index >= (select first_week_index from target_bounds)
+        week_index < {{ first }}
+        and week_index
+        >= {{ first }}
         - {{ var('propensity_train_weeks') }}
 
 ),
@@ -87,19 +81,37 @@ history as (
         population.customer_key,
         purchases.product_group_name,
         count(*) as group_units,
-        sum(
-            case when purchases.week_index >= population.week_index - 4 then 1 else 0 end
+        cast(
+            sum(
+                case
+                    when
+                        purchases.week_index >= population.week_index - 4
+                        then 1
+                    else 0
+                end
+            ) as bigint
         ) as group_units_4w,
-        sum(
-            case when purchases.week_index >= population.week_index - 12 then 1 else 0 end
+        cast(
+            sum(
+                case
+                    when
+                        purchases.week_index >= population.week_index - 12
+                        then 1
+                    else 0
+                end
+            ) as bigint
         ) as group_units_12w,
-        population.week_index - max(purchases.week_index) as weeks_since_group_purchase,
+        population.week_index
+        - max(purchases.week_index) as weeks_since_group_purchase,
         count(distinct purchases.week_index) as group_active_weeks
     from population
     inner join purchases
         on population.customer_key = purchases.customer_key
-        and purchases.week_index < population.week_index
-    group by population.week_index, population.customer_key, purchases.product_group_name
+        and population.week_index > purchases.week_index
+    group by
+        population.week_index,
+        population.customer_key,
+        purchases.product_group_name
 
 ),
 
@@ -108,7 +120,9 @@ group_weeks as (
     select
         product_group_name,
         week_index,
-        count(*) * 1.0 / sum(count(*)) over (partition by week_index) as group_share
+        count(*)
+        * 1.0
+        / sum(count(*)) over (partition by week_index) as group_share
     from purchases
     group by product_group_name, week_index
 
@@ -127,7 +141,9 @@ season as (
                     then group_weeks.group_share
             end
         ) / nullif(avg(group_weeks.group_share), 0) as group_season_index
-    from (select distinct week_index as as_of_week_index from population) as weeks
+    from
+        (select distinct week_index as as_of_week_index from population
+        ) as weeks
     inner join group_weeks
         on group_weeks.week_index between weeks.as_of_week_index - 56
         and weeks.as_of_week_index - 48
@@ -162,8 +178,10 @@ final as (
         history.group_units * 1.0 / sum(history.group_units) over (
             partition by history.as_of_week_index, history.customer_key
         ) as group_share_of_customer,
-        sum(history.group_units_4w) over (
-            partition by history.as_of_week_index, history.customer_key
+        cast(
+            sum(history.group_units_4w) over (
+                partition by history.as_of_week_index, history.customer_key
+            ) as bigint
         ) as customer_units_4w,
         history.weeks_since_group_purchase,
         history.group_active_weeks,

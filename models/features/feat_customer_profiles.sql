@@ -3,6 +3,7 @@
     customer segments (KMeans, feat_customer_segments). Every target week
     comes after it, so a segment never sees the week it is used in. -#}
 {%- set groups = hm_share_groups() %}
+{%- set first = hm_first_target_week_index() %}
 with
 
 transactions as (
@@ -23,14 +24,6 @@ customers as (
 
 ),
 
-first_as_of as (
-
-    select min(week_index) as week_index
-    from {{ ref('dim_weeks') }}
-    where ml_split is not null
-
-),
-
 history as (
 
     select
@@ -48,14 +41,18 @@ history as (
         ) as online_share,
         {% for attribute, value, column in groups %}
         avg(
-            case when articles.{{ attribute }} = '{{ value }}' then 1.0 else 0.0 end
+            case
+                when articles.{{ attribute }} = '{{ value }}' then 1.0 else 0.0
+            end
         ) as share_{{ column }},
         {% endfor %}
-        (select week_index from first_as_of) - max(transactions.week_index)
+        {{ first }}
+        - max(transactions.week_index)
             as weeks_since_last_purchase
     from transactions
     inner join articles on transactions.article_key = articles.article_key
-    where transactions.week_index < (select week_index from first_as_of)
+    where transactions.week_index
+        < {{ first }}
     group by transactions.customer_key
 
 ),
@@ -65,7 +62,7 @@ final as (
     select
         ---------- ids
         customers.customer_key,
-        (select week_index from first_as_of) as as_of_week_index,
+        {{ first }} as as_of_week_index,
 
         ---------- numerics
         customers.age,

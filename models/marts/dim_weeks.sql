@@ -49,7 +49,7 @@ final as (
             when week_index = -1 then 'valid'
             when
                 week_index < -1
-                and week_index >= -1 - {{ var('n_train_weeks') }}
+                and week_index >= {{ hm_first_target_week_index() }}
                 then 'train'
         end as ml_split,
 

@@ -5,7 +5,13 @@ for each k on a sample of each profile table, the chosen k flagged
 import pandas as pd
 
 from hm_warehouse.params import from_config
-from hm_warehouse.segments import PROFILES, SegmentParams, elbow_curve, profile_matrix
+from hm_warehouse.segments import (
+    PROFILES,
+    SegmentParams,
+    elbow_curve,
+    profile_matrix,
+    sorted_profiles,
+)
 
 
 def model(dbt, session):
@@ -15,7 +21,7 @@ def model(dbt, session):
               "article": dbt.ref("feat_article_profiles")}
     frames = []
     for entity, profile in PROFILES.items():
-        x, has_history = profile_matrix(inputs[entity].df(), profile)
+        x, has_history = profile_matrix(sorted_profiles(inputs[entity].df(), profile), profile)
         curve = elbow_curve(x, has_history, params)
         curve.insert(0, "entity", entity)
         frames.append(curve)

@@ -68,7 +68,9 @@ def train_then_score(rows: pa.Table, features: Sequence[str], label: str,
                      params: ProbabilityParams, week: str = "as_of_week_index") -> pa.Table:
     """Fit on the rows of weeks before `first_target_week` and score the
     rows of the target weeks (that week and later)."""
-    rows = as_table(rows)
+    # key order first: LightGBM's float sums depend on the row order, and
+    # DuckDB hands rows over in no fixed order
+    rows = as_table(rows).sort_by([(k, "ascending") for k in keys])
     weeks = rows.column(week).to_numpy()
     train = rows.filter(pa.array(weeks < first_target_week))
     target = rows.filter(pa.array(weeks >= first_target_week))

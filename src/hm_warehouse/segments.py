@@ -114,8 +114,16 @@ PROFILES = {
 }
 
 
+def sorted_profiles(frame: pd.DataFrame, profile: Profile) -> pd.DataFrame:
+    """The profile frame in key order: DuckDB hands rows over in no fixed
+    order, and the fit sample is drawn by position (the leakage test builds
+    the same data three times and compares the segments)."""
+    return frame.sort_values(profile.key, kind="stable").reset_index(drop=True)
+
+
 def profile_matrix(frame: pd.DataFrame, profile: Profile) -> tuple[np.ndarray, np.ndarray]:
-    """(standardised design matrix, has-history mask) of a profile frame."""
+    """(standardised design matrix, has-history mask) of a profile frame
+    (sorted_profiles first)."""
     return (design_matrix(frame, profile.columns, profile.log_columns),
             frame[profile.has_history].fillna(False).astype(bool).to_numpy())
 
@@ -175,6 +183,7 @@ def segments_for(entity: str, profiles: pd.DataFrame, elbow: pd.DataFrame,
     profile frame and the elbow table (feat_segment_elbow: the chosen k of
     the entity)."""
     profile = PROFILES[entity]
+    profiles = sorted_profiles(profiles, profile)
     chosen = elbow[(elbow["entity"] == entity) & elbow["is_chosen"].astype(bool)]
     k = int(chosen["k"].iloc[0]) if len(chosen) else 1
     x, has_history = profile_matrix(profiles, profile)

@@ -38,7 +38,7 @@ customer_types as (
 
 ),
 
-type_articles as (
+ranked_type_articles as (
 
     select
         article_key,
@@ -46,12 +46,19 @@ type_articles as (
         product_type_name,
         units_1w * 1.0 / sum(units_1w) over (
             partition by as_of_week_index, product_type_name
-        ) as article_share
+        ) as article_share,
+        row_number() over (
+            partition by as_of_week_index, product_type_name
+            order by units_1w desc, article_key asc
+        ) as type_rank
     from articles
-    qualify row_number() over (
-        partition by as_of_week_index, product_type_name
-        order by units_1w desc, article_key asc
-    ) <= {{ var('popular_product_type_n') }}
+
+),
+
+type_articles as (
+
+    select * from ranked_type_articles
+    where type_rank <= {{ var('popular_product_type_n') }}
 
 ),
 

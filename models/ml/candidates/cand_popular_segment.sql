@@ -41,7 +41,7 @@ segment_units as (
 
 ),
 
-segment_articles as (
+ranked_segment_articles as (
 
     select
         as_of_week_index,
@@ -49,12 +49,19 @@ segment_articles as (
         article_key,
         units * 1.0 / sum(units) over (
             partition by as_of_week_index, customer_segment
-        ) as score
+        ) as score,
+        row_number() over (
+            partition by as_of_week_index, customer_segment
+            order by units desc, article_key asc
+        ) as segment_rank
     from segment_units
-    qualify row_number() over (
-        partition by as_of_week_index, customer_segment
-        order by units desc, article_key asc
-    ) <= {{ var('popular_segment_n') }}
+
+),
+
+segment_articles as (
+
+    select * from ranked_segment_articles
+    where segment_rank <= {{ var('popular_segment_n') }}
 
 ),
 
@@ -76,7 +83,9 @@ scored as (
 ),
 
 final as (
-    {{ hm_candidate_ranks('scored', 'popular_segment', var('popular_segment_n')) }}
+    {{ hm_candidate_ranks(
+        'scored', 'popular_segment', var('popular_segment_n')
+    ) }}
 )
 
 select * from final
