@@ -5,6 +5,7 @@ from __future__ import annotations
 import duckdb
 import numpy as np
 import pandas as pd
+import pytest
 
 from hm_warehouse.ablation import run_ablation, variant_relation, variants
 from hm_warehouse.params import project_defaults
@@ -79,3 +80,40 @@ def test_run_ablation_lists_each_variants_top_k():
     # with it, the ranker learns that re-buy candidate 1 sells
     best = out[(out["variant"] == "all") & (out["rank"] == 1)]
     assert (best["article_key"] % 100 == 0).mean() > 0.9
+
+
+def _report():
+    seed = {
+        "seed": 42, "wall_seconds": 10.0,
+        "strategies": [{"strategy": "ranker", "eval_week": "hidden", "map_at_12": 0.03,
+                        "best_baseline": "b", "best_baseline_map_at_12": 0.02,
+                        "map_vs_best_baseline": 1.5, "oracle_map_at_12": 0.05,
+                        "oracle_gap_share": 0.33}],
+        "ablation": [
+            {"variant": "all", "variant_kind": "all", "eval_week": "hidden", "map_at_12": 0.03,
+             "map_vs_all": 0.0},
+            {"variant": "without_popular", "variant_kind": "candidate_source",
+             "eval_week": "hidden", "map_at_12": 0.028, "map_vs_all": -0.002}],
+        "recall": [{"source": "popular", "n_candidates": 12, "recall": 0.02}],
+        "elbow": [{"entity": "customer", "k": 3, "inertia": 1.0, "is_chosen": True}],
+        "build_seconds": {"whole_build_wall": 10.0, "families": {"popular": 1.5},
+                          "helpers": {"feat_segment_elbow": 2.0}, "ranker_ablation": 5.0},
+    }
+    return {"started_at": "2026-12-02T00:00:00Z", "seeds": [seed]}
+
+
+def test_the_ablation_report_states_every_figure(tmp_path):
+    from hm_warehouse.bench import ablation
+
+    text = ablation.render(_report(), "ablation.png")
+    assert "**1.50x**, 33% of the gap" in text
+    assert "| without_popular | candidate_source | 0.0280 (-0.0020) | n/a | -0.0020 |" in text
+    assert "| popular | 1.5 |" in text and "`feat_segment_elbow` | 2.0 |" in text
+    assert "| customer | 3 |" in text and "| article | n/a |" in text
+    readme = tmp_path / "README.md"
+    readme.write_text(f"top\n{ablation.README_BEGIN}\nold\n{ablation.README_END}\nbottom\n")
+    ablation.update_readme(readme, text)
+    assert "old" not in readme.read_text() and readme.read_text().startswith("top\n")
+    readme.write_text("no markers")
+    with pytest.raises(ValueError, match="ablation:begin"):
+        ablation.update_readme(readme, text)
