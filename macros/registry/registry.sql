@@ -7,11 +7,22 @@
 
 
 {#- The candidate sources of the union, in registry order: their names, or
-    the registry rows with `rows=true`. -#}
+    the registry rows with `rows=true`. A source listed in var
+    disabled_candidate_sources is left out of the union and the ABTs (its
+    model still builds): the switch of a source that adds nothing. -#}
 {% macro hm_candidate_sources(rows=false) -%}
+    {%- set disabled = var('disabled_candidate_sources', []) -%}
+    {%- set names = hm_registry('hm_candidate_sources') | map(attribute='source') | list -%}
+    {%- for name in disabled -%}
+        {%- if name not in names -%}
+            {{ exceptions.raise_compiler_error(
+                "disabled_candidate_sources names no registered source: " ~ name
+            ) }}
+        {%- endif -%}
+    {%- endfor -%}
     {%- set found = [] -%}
     {%- for row in hm_registry('hm_candidate_sources') -%}
-        {%- if row['in_union'] == 'true' -%}
+        {%- if row['in_union'] == 'true' and row['source'] not in disabled -%}
             {%- do found.append(row if rows else row['source']) -%}
         {%- endif -%}
     {%- endfor -%}

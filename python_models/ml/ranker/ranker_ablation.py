@@ -16,6 +16,8 @@ def model(dbt, session):
                 in columns.groupby("family", sort=False)}
     sources = dbt.ref("hm_candidate_sources").df()
     sources = list(sources.loc[sources["in_union"].astype(str).str.lower() == "true", "source"])
+    # a source turned off by var disabled_candidate_sources has no ABT column
+    # and is left out by variants()
     # the prediction week is scored only for the customers eval_labels scores
     # (the generator's hidden week; none on the real files): the ablation
     # compares rankings, it publishes nothing
