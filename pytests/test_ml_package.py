@@ -293,3 +293,11 @@ def test_training_relation_gives_the_same_booster_with_float_columns():
     assert best_d == best_p
     assert from_duckdb.model_to_string() == from_pandas.model_to_string()
 
+
+
+def test_categorical_features_are_the_registry_rows_marked_true():
+    from hm_warehouse.ranker import categorical_features
+
+    seed = pd.DataFrame({"feature": ["age", "customer_segment", "article_segment"],
+                         "categorical": ["false", "true", "true"]})
+    assert categorical_features(seed) == ["customer_segment", "article_segment"]

@@ -69,16 +69,16 @@ def variants(family_columns: Mapping[str, Iterable[str]], sources: Iterable[str]
 def variant_relation(relation, variant: Variant, sources: Iterable[str]):
     """The DuckDB relation of an ABT as `variant` sees it."""
     if variant.source is not None:
-        others = [s for s in sources if s != variant.source and f"rank_{s}" in relation.columns]
         own = f"rank_{variant.source}"
+        others = [f"rank_{s}" for s in sources
+                  if s != variant.source and f"rank_{s}" in relation.columns]
         relation = relation.filter(f"n_sources > ({own} is not null)::int")
-        replaced = [f"n_sources - ({own} is not null)::int as n_sources"]
-        if "best_rank" in relation.columns:
-            best = f"least({', '.join(f'rank_{s}' for s in others)})" if others else "null"
-            replaced.append(f"{best} as best_rank")
-        kept_replaced = [r for r in replaced if r.rsplit(" as ", 1)[1] in relation.columns]
-        relation = relation.project(
-            f"* replace ({', '.join(kept_replaced)})" if kept_replaced else "*")
+        recounted = {"n_sources": f"n_sources - ({own} is not null)::int",
+                     "best_rank": f"least({', '.join(others)})" if others else "null"}
+        replaced = [f"{expr} as {name}" for name, expr in recounted.items()
+                    if name in relation.columns]
+        if replaced:
+            relation = relation.project(f"* replace ({', '.join(replaced)})")
     if variant.dropped:
         relation = relation.project(f"* exclude ({', '.join(variant.dropped)})")
     return relation

@@ -22,6 +22,8 @@ import pyarrow.compute as pc
 import scipy.sparse as sp
 from threadpoolctl import threadpool_limits
 
+from .ranker import as_table
+
 
 @dataclass(frozen=True)
 class AlsParams:
@@ -171,9 +173,9 @@ def training_inputs(spine, transactions, history_weeks: int,
     spine_customer_weeks and fct_transactions: the target (customer_key,
     week_index) rows, and the purchases of the `history_weeks` before the
     first target week with their days before the prediction week."""
-    targets = as_arrow(spine.project("customer_key, week_index").arrow())
+    targets = as_table(spine.project("customer_key, week_index").arrow())
     first_week = pc.min(targets.column("week_index")).as_py() - history_weeks
-    purchases = as_arrow(
+    purchases = as_table(
         transactions.filter(f"week_index >= {int(first_week)}")
         .project(
             "customer_key, article_key, week_index, "
@@ -182,11 +184,6 @@ def training_inputs(spine, transactions, history_weeks: int,
         )
         .arrow())
     return purchases, targets
-
-
-def as_arrow(data) -> pa.Table:
-    """A table from DuckDB's .arrow(): a RecordBatchReader in recent versions."""
-    return data.read_all() if hasattr(data, "read_all") else data
 
 
 def als_candidates(transactions: pa.Table, targets: pd.DataFrame | pa.Table,

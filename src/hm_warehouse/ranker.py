@@ -131,6 +131,12 @@ def _model(params: RankerParams, n_estimators: int) -> lgb.LGBMRanker:
     )
 
 
+def categorical_features(feature_columns: pd.DataFrame) -> list[str]:
+    """The category-id features of the registry seed hm_feature_columns (a
+    frame of it): its rows with categorical = 'true'."""
+    return list(feature_columns.loc[feature_columns["categorical"] == "true", "feature"])
+
+
 def _categorical(features: list[str], categorical: Iterable[str]) -> list[str] | str:
     """The features LightGBM treats as categories ('auto': none declared)."""
     chosen = [f for f in features if f in set(categorical)]

@@ -6,7 +6,7 @@ validation week's and the prediction week's scored customers
 
 from hm_warehouse.ablation import run_ablation
 from hm_warehouse.params import from_config
-from hm_warehouse.ranker import RankerParams
+from hm_warehouse.ranker import RankerParams, categorical_features
 
 
 def model(dbt, session):
@@ -24,7 +24,7 @@ def model(dbt, session):
     targets = dbt.ref("eval_targets").filter("week_index = 0").project("customer_key, week_index")
     predict = dbt.ref("abt_predict").join(targets, "customer_key, week_index", how="semi")
     scored = {"valid": dbt.ref("abt_valid"), "predict": predict}
-    categorical = list(columns.loc[columns["categorical"] == "true", "feature"])
+    categorical = categorical_features(columns)
     return run_ablation(session, dbt.ref("abt_train"), dbt.ref("abt_valid"), scored, families,
                         sources, params, int(dbt.config.get("ranker_keep_top")),
                         int(dbt.config.get("ranker_score_batch_rows")), categorical)

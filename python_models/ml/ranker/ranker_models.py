@@ -10,6 +10,7 @@ from hm_warehouse.params import from_config
 from hm_warehouse.ranker import (
     RankerParams,
     as_table,
+    categorical_features,
     refit_ranker,
     train_ranker,
     training_relation,
@@ -28,7 +29,7 @@ def model(dbt, session):
     train = as_table(training_relation(dbt.ref("abt_train")).arrow())
     valid = as_table(training_relation(dbt.ref("abt_valid")).arrow())
     columns = dbt.ref("hm_feature_columns").df()
-    categorical = list(columns.loc[columns["categorical"] == "true", "feature"])
+    categorical = categorical_features(columns)
     booster, best, features = train_ranker(train, valid, params, categorical)
     # training weeks come before the validation week: the concatenation stays sorted
     final = refit_ranker(pa.concat_tables([train, valid]), params, best, features, categorical)

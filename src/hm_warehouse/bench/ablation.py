@@ -26,6 +26,8 @@ import duckdb
 from .. import registry
 from ..project import project_dir
 from .nodes import load_run_results
+from .render import check_readme
+from .render import update_readme as update_section
 
 README_BEGIN = "<!-- ablation:begin -->"
 README_END = "<!-- ablation:end -->"
@@ -297,19 +299,15 @@ def elbow_chart(report: dict, path: Path) -> None:
 
 
 def update_readme(readme: Path, text: str) -> None:
-    current = readme.read_text()
-    if README_BEGIN not in current or README_END not in current:
-        raise ValueError(f"{readme} has no {README_BEGIN} ... {README_END} section")
-    head, rest = current.split(README_BEGIN, 1)
-    _, tail = rest.split(README_END, 1)
-    readme.write_text(f"{head}{README_BEGIN}\n{text}{README_END}{tail}")
+    """Replace README's ablation section with `text`."""
+    update_section(readme, text, README_BEGIN, README_END)
 
 
 def run(data_dirs: Sequence[Path], out_dir: Path, work: Path, readme: Path | None = None,
         log=print) -> dict:
     root = project_dir()
-    if readme is not None and README_BEGIN not in readme.read_text():
-        raise ValueError(f"{readme} has no {README_BEGIN} ... {README_END} section")
+    if readme is not None:
+        check_readme(readme, README_BEGIN, README_END)  # before the builds
     report = {"started_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "seeds": []}
     for i, data_dir in enumerate(data_dirs):
         report["seeds"].append(build_seed(Path(data_dir), work / f"run{i}", root, log))

@@ -449,20 +449,23 @@ README_BEGIN = "<!-- bench:summary:begin -->"
 README_END = "<!-- bench:summary:end -->"
 
 
-def check_readme(readme: Path) -> str:
-    """README's text; ValueError when it lacks the bench summary markers."""
+def check_readme(readme: Path, begin: str = README_BEGIN, end: str = README_END) -> str:
+    """README's text; ValueError when it lacks the section markers (by
+    default the bench summary's)."""
     text = readme.read_text()
-    if README_BEGIN not in text or README_END not in text:
-        raise ValueError(f"{readme} has no {README_BEGIN} ... {README_END} section")
+    if begin not in text or end not in text:
+        raise ValueError(f"{readme} has no {begin} ... {end} section")
     return text
 
 
-def update_readme(readme: Path, summary: str) -> None:
-    """Replace the text between the README's bench markers with `summary`."""
-    text = check_readme(readme)
-    head, rest = text.split(README_BEGIN, 1)
-    _, tail = rest.split(README_END, 1)
-    readme.write_text(f"{head}{README_BEGIN}\n{summary}{README_END}{tail}")
+def update_readme(readme: Path, summary: str, begin: str = README_BEGIN,
+                  end: str = README_END) -> None:
+    """Replace the text between the README's section markers (by default the
+    bench summary's) with `summary`."""
+    text = check_readme(readme, begin, end)
+    head, rest = text.split(begin, 1)
+    _, tail = rest.split(end, 1)
+    readme.write_text(f"{head}{begin}\n{summary}{end}{tail}")
 
 
 def render_markdown(report: dict) -> str:
