@@ -278,17 +278,21 @@ def dbt_build(data_dir: Path, work_dir: Path, select: str = "staging") -> DbtRun
 
 
 def raw_line_count(path: Path) -> int:
-    """Data rows of a csv as DuckDB reads it (header excluded)."""
+    """Data rows of a csv as DuckDB reads it (header excluded): the rows read
+    plus the lines it sets aside (store_rejects, as the staging sources)."""
     con = duckdb.connect()
     try:
         n = len(HEADERS[path.stem])
         # the staging sources' three spare columns: rows with extra fields read too
         columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(n + 3))
-        return con.execute(
+        (read,), = con.execute(
             f"select count(*) from read_csv(?, header=true, auto_detect=false, "
-            f"null_padding=true, nullstr=chr(1), columns={{{columns}}})",
+            f"null_padding=true, nullstr=chr(1), store_rejects=true, rejects_table='r', "
+            f"rejects_scan='s', columns={{{columns}}})",
             [str(path)],
-        ).fetchone()[0]
+        ).fetchall()  # the whole result: DuckDB fills the rejects table at the end
+        read += con.execute("select count(distinct line) from temp.main.r").fetchone()[0]
+        return read
     finally:
         con.close()
 

@@ -27,8 +27,10 @@ def test_build_hint_never_points_generate_at_user_files(tmp_path, capsys) -> Non
     data = _user_dir(tmp_path)
     assert main(["build", "--data-dir", str(data)]) == 2
     err = capsys.readouterr().err
-    assert f"{data.resolve()} lacks articles.csv" in err
+    # transactions_train.parquet counts: only the two files of no format are missing
+    assert f"{data.resolve()} lacks articles.csv, sample_submission.csv;" in err
     assert "transactions_train.parquet" in err and "customers.csv" in err
+    assert "each as .csv, .csv.gz or .parquet" in err
     assert f"generate --out {data}" not in err
     assert "generate --out NEW_DIR" in err
 
@@ -57,3 +59,15 @@ def test_generate_may_rewrite_its_own_output(tmp_path) -> None:
     assert main(["generate", "--scale", "tiny", "--out", str(out), "--quiet",
                  "--no-score"]) == 0
     assert (out / "articles.csv").read_text() != "old\n"
+
+
+def test_a_source_file_may_be_gzipped_or_parquet(tmp_path) -> None:
+    from hm_warehouse.settings import find_source_file
+
+    assert find_source_file(tmp_path, "articles.csv") is None
+    (tmp_path / "articles.parquet").write_bytes(b"PAR1")
+    assert find_source_file(tmp_path, "articles.csv") == tmp_path / "articles.parquet"
+    (tmp_path / "articles.csv.gz").write_bytes(b"")
+    assert find_source_file(tmp_path, "articles.csv") == tmp_path / "articles.csv.gz"
+    (tmp_path / "articles.csv").write_text("article_id\n")  # the csv wins, as in staging
+    assert find_source_file(tmp_path, "articles.csv") == tmp_path / "articles.csv"

@@ -216,16 +216,19 @@ def test_second_concurrent_build_is_refused(published: Path, tmp_path: Path) -> 
     assert read_version(published) == (1, True)
 
 
-def test_submission_csv_and_its_view_are_published(tmp_path: Path) -> None:
-    wh, submission = tmp_path / "hm.duckdb", tmp_path / "out" / "submission.csv"
+def csv_build(customer: str) -> Callable[[BuildRequest], int]:
+    """A fake build writing the submission csv and, like the external
+    submission_csv model, a commented view reading it."""
 
-    def with_csv(request: BuildRequest) -> int:  # like the external submission_csv model
+    def run(request: BuildRequest) -> int:
         staged = request.env["HM_SUBMISSION_PATH"]
         con = duckdb.connect(str(request.warehouse))
-        con.execute(f"copy (select 'c1' as customer_id, '0108775015' as prediction) "
+        con.execute(f"copy (select '{customer}' as customer_id, '0108775015' as prediction) "
                     f"to '{staged}' (header, format csv)")
         con.execute(f"create schema ml; create view ml.submission_csv as "
                     f"(select * from read_csv('{staged}', auto_detect=True))")
+        con.execute("comment on view ml.submission_csv is 'submission.csv, for Kaggle'")
+        con.execute("comment on column ml.submission_csv.prediction is '12 article ids'")
         con.execute("create schema eval; create table eval.eval_strategies as "
                     "select * from (values ('ranker', 'valid', 'all', 'all', 0.03, 0.1, 0.01, "
                     "0.2, 10, 'model', 'rebuy', 0.5), ('popular_last_week', 'valid', 'all', "
@@ -238,12 +241,25 @@ def test_submission_csv_and_its_view_are_published(tmp_path: Path) -> None:
         con.close()
         return 0
 
+    return run
+
+
+def test_submission_csv_and_its_view_are_published(tmp_path: Path) -> None:
+    wh, submission = tmp_path / "hm.duckdb", tmp_path / "out" / "submission.csv"
     result = publish_build(warehouse=wh, submission=submission, project_dir=tmp_path,
-                           run=with_csv)
+                           run=csv_build("c1"))
     assert result.ok and result.submission == submission.resolve()
     assert submission.read_text().splitlines() == ["customer_id,prediction", "c1,0108775015"]
     con = duckdb.connect(str(wh), read_only=True)
     assert con.execute("select * from ml.submission_csv").fetchall() == [("c1", "0108775015")]
+    # the published warehouse holds the rows and the docs, and reads no file
+    assert con.execute("select comment from duckdb_tables() where table_name = "
+                       "'submission_csv'").fetchall() == [("submission.csv, for Kaggle",)]
+    assert con.execute("select comment from duckdb_columns() where table_name = "
+                       "'submission_csv' and column_name = 'prediction'").fetchall() == [
+        ("12 article ids",)]
+    assert con.execute("select count(*) from duckdb_views() where not internal").fetchall() \
+        == [(0,)]
     con.close()
     assert [r.strategy for r in result.eval_rows] == [
         "oracle", "ranker", "rebuy", "popular_last_week"]
@@ -252,6 +268,25 @@ def test_submission_csv_and_its_view_are_published(tmp_path: Path) -> None:
     assert "ranker = 1.50x the best baseline (rebuy 0.02000)" in text
     assert "50% of the gap from it to the oracle (0.04000)" in text
     assert leftovers(tmp_path) == [] and leftovers(submission.parent) == []
+
+
+def test_a_reader_of_the_old_warehouse_keeps_its_own_submission(tmp_path: Path) -> None:
+    """Before: the published view read submission.csv by path, so a
+    connection opened before a build saw the new build's csv beside the old
+    build's tables, and moving the csv broke the warehouse."""
+    wh, submission = tmp_path / "hm.duckdb", tmp_path / "out" / "submission.csv"
+    assert publish_build(warehouse=wh, submission=submission, project_dir=tmp_path,
+                         run=csv_build("c1")).ok
+    reader = duckdb.connect(str(wh), read_only=True)
+    assert publish_build(warehouse=wh, submission=submission, project_dir=tmp_path,
+                         run=csv_build("c2")).ok
+    assert "c2,0108775015" in submission.read_text()
+    assert reader.execute("select customer_id from ml.submission_csv").fetchall() == [("c1",)]
+    reader.close()
+    submission.rename(tmp_path / "moved.csv")
+    con = duckdb.connect(str(wh), read_only=True)
+    assert con.execute("select customer_id from ml.submission_csv").fetchall() == [("c2",)]
+    con.close()
 
 
 def test_format_eval_without_baselines() -> None:

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import gzip
 import re
+import zipfile
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from staging_helpers import (
@@ -48,7 +50,14 @@ def line(file: str, row: dict) -> str:
 
 # (file, raw line appended to the valid file, expected rejection_reason)
 QUARANTINE_CASES: list[tuple[str, str, str]] = [
-    # articles.csv
+    # articles.csv; first, four stray fields, more than the spare columns
+    # hold (before: the whole build stopped on a CSV error): set aside by
+    # DuckDB and quarantined with its line, the later rows keep theirs
+    (
+        "articles",
+        line("articles", article_row("0700000009", "0700000")) + ",a,b,c,d",
+        "too many fields",
+    ),
     ("articles", line("articles", article_row("A108775015", "0108775")), "malformed article_id"),
     ("articles", line("articles", article_row("0700000001", "07000000")), "malformed product_code"),
     (
@@ -97,6 +106,15 @@ QUARANTINE_CASES: list[tuple[str, str, str]] = [
         line("transactions_train", transaction_row(A, ARTICLE_IDS[1])) + ",1,2,3",
         "too many fields",
     ),
+    # ... and many more
+    ("customers", line("customers", customer_row("a2" * 32)) + ",x,y,z,w,v", "too many fields"),
+    (
+        "transactions_train",
+        line("transactions_train", transaction_row(A, ARTICLE_IDS[1])) + ",1,2,3,4,5,6,7",
+        "too many fields",
+    ),
+    ("sample_submission", line("sample_submission", submission_row("a3" * 32)) + ",1,2,3,4",
+     "too many fields"),
     # transactions_train.csv
     (
         "transactions_train",
@@ -196,13 +214,22 @@ ACCEPTED_LINES: list[tuple[str, str]] = [
 # independent (articles/customers, or transactions/sample_submission), so each
 # build reports both errors
 FAILURE_BUILDS: dict[str, dict[str, str]] = {
-    # articles as .csv.gz only (before: "missing", with no word of the .gz file)
-    "missing_and_renamed": {"articles": "gzip", "customers": "rename_column"},
+    # articles as .csv.zip only, a format DuckDB cannot read: "missing",
+    # naming the file found and the formats read
+    "missing_and_renamed": {"articles": "zip", "customers": "rename_column"},
     "zero_bytes_and_reordered": {"articles": "zero_bytes", "customers": "swap_columns"},
     "missing_column_and_no_header": {
         "transactions_train": "drop_last_column",
         "sample_submission": "blank_first_line",
     },
+    # a Parquet file without a column (before: Parquet was not read at all)
+    "parquet_missing_column": {"customers": "parquet_drop_column"},
+}
+
+
+# a line DuckDB cannot split into fields: the build stops naming the line
+UNREADABLE_BUILDS: dict[str, dict[str, str]] = {
+    "unterminated_quote": {"transactions_train": "unterminated_quote"},
 }
 
 
@@ -217,8 +244,12 @@ EMPTYING_BUILDS: dict[str, dict[str, str]] = {
 def mutate(path: Path, how: str) -> None:
     text = path.read_text()
     header, _, body = text.partition("\n")
-    if how == "gzip":
-        path.with_name(path.name + ".gz").write_bytes(gzip.compress(path.read_bytes()))
+    if how == "zip":
+        with zipfile.ZipFile(path.with_name(path.name + ".zip"), "w") as archive:
+            archive.write(path, path.name)
+        path.unlink()
+    elif how == "parquet_drop_column":  # customers.parquet without postal_code
+        write_parquet(path, "select * exclude (postal_code) from rows")
         path.unlink()
     elif how == "zero_bytes":
         path.write_bytes(b"")
@@ -230,6 +261,10 @@ def mutate(path: Path, how: str) -> None:
         path.write_text(header.replace("FN,Active", "Active,FN") + "\n" + body)
     elif how == "drop_last_column":  # transactions: no sales_channel_id
         path.write_text(header.rsplit(",", 1)[0] + "\n" + body)
+    elif how == "unterminated_quote":  # line 6 opens a quote that never closes
+        row = transaction_row(A, ARTICLE_IDS[0])
+        path.write_text(text + line("transactions_train", {**row, "customer_id": '"' + A})
+                        + "\n" + line("transactions_train", row) + "\n")
     elif how == "header_only":
         path.write_text(header + "\n")
     elif how == "day_first_dates":  # transactions: 2018-09-20 -> 20-09-2018
@@ -237,6 +272,50 @@ def mutate(path: Path, how: str) -> None:
             r"^(\d{4})-(\d{2})-(\d{2})", r"\3-\2-\1", body, flags=re.MULTILINE))
     else:
         raise ValueError(how)
+
+
+def write_parquet(csv_path: Path, select: str) -> Path:
+    """`<stem>.parquet` next to csv_path: `select` over its rows as text (`rows`)."""
+    target = csv_path.with_suffix(".parquet")
+    con = duckdb.connect()
+    try:
+        con.execute("create table rows as select * from read_csv(?, all_varchar=true)",
+                    [str(csv_path)])
+        con.execute(f"copy ({select}) to '{target}' (format parquet)")
+    finally:
+        con.close()
+    return target
+
+
+# the other formats users keep the files in, as pandas writes them: articles
+# gzipped, customers and transactions as typed Parquet (floats with NaN for
+# FN / Active / age, a date, integer ids), the submission as a csv; two
+# transactions added that the quarantine must catch in Parquet too
+OTHER_FORMAT_CUSTOMERS = """
+    select customer_id, try_cast(FN as double) as FN, try_cast(Active as double) as Active,
+        club_member_status, fashion_news_frequency, try_cast(age as double) as age, postal_code
+    from rows
+"""
+OTHER_FORMAT_TRANSACTIONS = f"""
+    select cast(t_dat as date) as t_dat, customer_id, cast(article_id as bigint) as article_id,
+        cast(price as double) as price, cast(sales_channel_id as bigint) as sales_channel_id
+    from rows
+    union all select date '2020-09-02', '{A}', 999999999, 0.02, 2
+    union all select date '2020-09-03', '{A}', {int(ARTICLE_IDS[0])}, null, 1
+"""
+# raw_article_id is the Parquet integer as text, without the leading zero
+OTHER_FORMAT_REJECTED = {
+    ("999999999", "unknown article_id"), (ARTICLE_IDS[0][1:], "unparseable price")}
+
+
+def write_other_formats(data_dir: Path) -> None:
+    articles = data_dir / "articles.csv"
+    articles.with_name("articles.csv.gz").write_bytes(gzip.compress(articles.read_bytes()))
+    articles.unlink()
+    for name, select in (("customers", OTHER_FORMAT_CUSTOMERS),
+                         ("transactions_train", OTHER_FORMAT_TRANSACTIONS)):
+        write_parquet(data_dir / f"{name}.csv", select)
+        (data_dir / f"{name}.csv").unlink()
 
 
 FILE_ORDER_ROWS = 600_000
@@ -256,14 +335,19 @@ def builds(tmp_path_factory) -> dict[str, DbtRun]:
         append_lines(quarantine / f"{file}.csv", [text])
     data["quarantine"] = quarantine
 
-    for name, mutations in {**FAILURE_BUILDS, **EMPTYING_BUILDS}.items():
+    for name, mutations in {**FAILURE_BUILDS, **EMPTYING_BUILDS, **UNREADABLE_BUILDS}.items():
         data_dir = write_valid_files(root / name / "data")
         for file, how in mutations.items():
             mutate(data_dir / f"{file}.csv", how)
         data[name] = data_dir
 
+    data["other_formats"] = write_valid_files(root / "other_formats" / "data")
+    write_other_formats(data["other_formats"])
+
     # the quarantine build is mostly bad rows on purpose: it may only warn
-    lenient = {"quarantine": {"quarantine_max_rejected_share": 1.0}}
+    # and so is the Parquet build (2 of 6 transactions bad)
+    lenient = {name: {"quarantine_max_rejected_share": 1.0}
+               for name in ("quarantine", "other_formats")}
     # the generator's hidden week with a row whose customer id is empty
     hidden = write_valid_files(root / "hidden_week" / "data")
     (hidden / "hidden").mkdir()
@@ -328,6 +412,22 @@ def test_bad_row_is_quarantined_with_reason(builds, file, text, reason):
         [text],
     )
     assert rows == [(reason, f"{file}.csv")], f"{text!r} in {model}_rejected: {rows}"
+
+
+def test_unreadable_line_leaves_no_staging_table(builds):
+    run = builds["unterminated_quote"]
+    assert run.query("select count(*) from information_schema.tables"
+                     " where table_name = 'base_hm__transactions'") == [(0,)]
+
+
+@pytest.mark.parametrize("file", ["articles", "customers", "sample_submission"])
+def test_rejected_rows_name_their_line(builds, file):
+    """source_row is the row's line in the file (after the header), also for
+    the rows after a line DuckDB set aside."""
+    run = builds["quarantine"]
+    lines = (Path(run.db_path).parent.parent / "data" / f"{file}.csv").read_text().splitlines()
+    rows = run.query(f"select source_row, raw_row from staging.{MODELS[file]}_rejected")
+    assert rows and all(lines[row] == raw for row, raw in rows), rows
 
 
 @pytest.mark.parametrize("file", list(HEADERS))
@@ -427,7 +527,11 @@ FAILURE_CASES = [
     (
         "missing_and_renamed",
         "articles",
-        [r"articles\.csv is missing", r"found \S*articles\.csv\.gz instead: the project reads only csv"],
+        [
+            r"articles\.csv is missing \(nor is there a \.csv\.gz or \.parquet file",
+            (r"found \S*articles\.csv\.zip instead: the project reads \S*articles\.csv,"
+             r" \.csv\.gz or \.parquet"),
+        ],
     ),
     (
         "missing_and_renamed",
@@ -471,6 +575,15 @@ FAILURE_CASES = [
         "sample_submission",
         [r"sample_submission\.csv is empty: it has no header line"],
     ),
+    (
+        "parquet_missing_column",
+        "customers",
+        [
+            r"customers\.parquet \(source hm\.customers\) has an unexpected set of columns",
+            r"found +6 columns: customer_id,FN,Active,club_member_status",
+            r"missing columns: +postal_code",
+        ],
+    ),
 ]
 
 
@@ -491,16 +604,30 @@ EMPTYING_CASES = [
 ]
 
 
+# a line that cannot be split (before: DuckDB's error, now the same named by
+# the build); no staging table is built from the file
+UNREADABLE_CASES = [
+    (
+        "unterminated_quote",
+        "transactions_train",
+        [(r"transactions_train\.csv line 6 cannot be read \(UNQUOTED VALUE: "
+          r"Value with unterminated quote found")],
+    ),
+]
+
+ALL_FAILURE_CASES = FAILURE_CASES + EMPTYING_CASES + UNREADABLE_CASES
+
+
 @pytest.mark.parametrize(
-    ("build", "file", "patterns"), FAILURE_CASES + EMPTYING_CASES,
-    ids=[f"{b}:{f}" for b, f, _ in FAILURE_CASES + EMPTYING_CASES],
+    ("build", "file", "patterns"), ALL_FAILURE_CASES,
+    ids=[f"{b}:{f}" for b, f, _ in ALL_FAILURE_CASES],
 )
 def test_unreadable_file_stops_the_build(builds, build, file, patterns):
     run = builds[build]
     assert run.returncode != 0, run.output[-3000:]
     data_dir = Path(run.db_path).parent.parent / "data"
-    # the error names the file by its full path
-    assert str(data_dir / f"{file}.csv") in run.output, run.output[-3000:]
+    # the error names the file by its full path (.csv, or the .parquet read)
+    assert f"{data_dir / file}." in run.output, run.output[-3000:]
     for pattern in patterns:
         assert re.search(pattern, run.output), f"{pattern!r} not in:\n{run.output[-3000:]}"
 
@@ -519,7 +646,38 @@ def test_failures_stop_before_staging_tables(builds, build):
             if run.db_path.exists()
             else [(0,)]
         )
-        assert tables == [(0,)], f"{model} was built from a broken {file}.csv"
+        assert tables == [(0,)], f"{model} was built from a broken {file} file"
+
+
+# ------------------------------------------------------------ other formats
+
+
+def test_gzip_and_parquet_files_are_staged_like_csv(builds):
+    """articles.csv.gz and typed customers / transactions Parquet files (as
+    pandas writes them) give the rows the csv files give, with the same
+    quarantine (before: only .csv was read)."""
+    run = builds["other_formats"]
+    assert run.returncode == 0, run.output[-5000:]
+    valid = valid_rows()
+    for file, name in (("articles", "articles.csv.gz"), ("customers", "customers.parquet"),
+                       ("transactions_train", "transactions_train.parquet")):
+        clean = run.query(f"select count(*), min(source_file), max(source_file)"
+                          f" from staging.base_hm__{file.split('_')[0]}")[0]
+        assert clean[1:] == (name, name), (file, clean)
+        staged = run.query(f"select count(*) from staging.{MODELS[file]}")[0][0]
+        assert staged == len(valid[file]), (file, staged)
+    # the Parquet values mean what the csv text means
+    customers = {r[0]: r[1:] for r in run.query(
+        "select customer_id, is_fn_subscribed, is_active, age from staging.stg_hm__customers")}
+    assert customers[A] == (True, True, 32) and customers[B] == (False, False, None)
+    assert run.query(
+        "select transaction_date::varchar, article_id, price, sales_channel_id"
+        " from staging.stg_hm__transactions order by all limit 1"
+    ) == [("2018-09-20", ARTICLE_IDS[0], 0.050830508474576264, 2)]
+    # the two bad Parquet rows are quarantined with the csv reasons
+    assert set(run.query("select raw_article_id, rejection_reason"
+                         " from staging.stg_hm__transactions_rejected")) == \
+        OTHER_FORMAT_REJECTED
 
 
 def test_a_bad_hidden_week_row_fails_evaluation_loudly(builds):

@@ -14,10 +14,10 @@ from . import settings
 
 def _generate(args: argparse.Namespace) -> int:
     from .generator import generate
-    from .settings import data_dir, source_files
+    from .settings import data_dir, find_source_file, source_files
 
     out = Path(args.out) if args.out else data_dir()
-    if args.if_missing and all((out / f).exists() for f in source_files()):
+    if args.if_missing and all(find_source_file(out, f) for f in source_files()):
         print(f"data already present in {out}; nothing to do")
         return 0
     foreign = _user_files(out)
@@ -79,14 +79,15 @@ def _project_dir(args: argparse.Namespace) -> Path | None:
 
 def _build(args: argparse.Namespace) -> int:
     from .publish import PublishError, format_result, publish_build
-    from .settings import source_files
+    from .settings import find_source_file, source_files
 
     data_dir = Path(args.data_dir or settings.data_dir()).resolve()
-    missing = [f for f in source_files() if not (data_dir / f).exists()]
+    missing = [f for f in source_files() if find_source_file(data_dir, f) is None]
     if missing:
         present = _user_files(data_dir)
-        hint = (f"it holds {', '.join(present)}: put the four Kaggle csv files there "
-                "(their names as above), or build synthetic data in another directory "
+        hint = (f"it holds {', '.join(present)}: put the four Kaggle files there (their "
+                "names as above, each as .csv, .csv.gz or .parquet), or build synthetic "
+                "data in another directory "
                 "with `hm-warehouse generate --out NEW_DIR` and `--data-dir NEW_DIR`"
                 if present else f"make synthetic data with `hm-warehouse generate --out "
                 f"{data_dir}`")
@@ -130,6 +131,7 @@ def _ablation(args: argparse.Namespace) -> int:
     import tempfile
 
     from .bench import ablation
+    from .settings import find_source_file
 
     project_dir = _project_dir(args)
     if project_dir is None:
@@ -137,9 +139,10 @@ def _ablation(args: argparse.Namespace) -> int:
     out = Path(args.out) if Path(args.out).is_absolute() else project_dir / args.out
     readme = project_dir / "README.md" if args.readme else None
     data_dirs = [Path(d).resolve() for d in args.data_dirs]
-    missing = [str(d) for d in data_dirs if not (d / "transactions_train.csv").exists()]
+    missing = [str(d) for d in data_dirs if find_source_file(d, "transactions_train.csv") is None]
     if missing:
-        print(f"ablation: no transactions_train.csv in {', '.join(missing)}", file=sys.stderr)
+        print(f"ablation: no transactions_train (.csv, .csv.gz or .parquet) in "
+              f"{', '.join(missing)}", file=sys.stderr)
         return 2
     with tempfile.TemporaryDirectory(prefix="hm-ablation-") as work:
         ablation.run(data_dirs, out, Path(args.scratch or work), readme)

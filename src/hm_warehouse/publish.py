@@ -5,12 +5,17 @@ warehouse. It builds into a private staging directory next to it,
 `<dir>/.building-<pid>/<name>.duckdb` (same file name, so the same catalog
 name, so views that name it keep working), and only when dbt succeeds:
 
-1. the submission csv, written to `<csv dir>/.building-<pid>/<name>.csv`, is
-   moved onto its published path with `os.replace`;
-2. the new file is opened once more: views that read the staged csv are
-   pointed at the published csv, the evaluation table is read, a checkpoint
+1. the new file is opened once more: a view that reads the staged submission
+   csv (the external `ml.submission_csv` model) becomes a table of the rows
+   it reads, with its comments, so the published warehouse reads no file
+   (it stays consistent when the csv is replaced, moved or deleted, and a
+   copy of it works anywhere); the evaluation table is read, a checkpoint
    leaves no write-ahead log, and the connection is closed;
-3. the file is fsynced and `os.replace`d onto the published path.
+2. the file is fsynced and `os.replace`d onto the published path: the one
+   step in which readers of the warehouse see all of the new build;
+3. the submission csv, written to `<csv dir>/.building-<pid>/<name>.csv`, is
+   moved onto its published path the same way (a second file, for upload:
+   it holds the rows of the new warehouse's ml.submission_csv).
 
 A rename is atomic on one file system: a reader opening the path gets either
 the old file or the new one, never a half-built one, and connections opened
@@ -219,20 +224,30 @@ def _sql_literal(text: str) -> str:
     return text.replace("'", "''")
 
 
-def relocate_views(con: duckdb.DuckDBPyConnection, old: Path, new: Path) -> list[str]:
-    """Re-create views whose SQL names the staged csv so they read the
-    published one (DuckDB binds a view on creation: `new` must exist)."""
-    old_text, new_text = _sql_literal(str(old)), _sql_literal(str(new))
+def materialise_file_views(con: duckdb.DuckDBPyConnection, path: Path) -> list[str]:
+    """Turn each view whose SQL reads `path` into a table of its rows, with
+    the view's table and column comments: the warehouse then holds the rows
+    itself instead of reading a file that is swapped separately."""
     rows = con.execute(
-        "select schema_name, view_name, sql from duckdb_views() "
+        "select schema_name, view_name, comment from duckdb_views() "
         "where not internal and contains(sql, ?)",
-        [old_text],
+        [_sql_literal(str(path))],
     ).fetchall()
     moved = []
-    for schema, name, sql in rows:
-        statement = re.sub(r"^\s*create\s+view", "create or replace view", sql, count=1,
-                           flags=re.IGNORECASE)
-        con.execute(statement.replace(old_text, new_text))
+    for schema, name, comment in rows:
+        columns = con.execute(
+            "select column_name, comment from duckdb_columns() "
+            "where schema_name = ? and table_name = ? and comment is not null",
+            [schema, name],
+        ).fetchall()
+        view, staged = f'"{schema}"."{name}"', f'"{schema}"."{name}__hm_rows"'
+        con.execute(f"create table {staged} as select * from {view}")
+        con.execute(f"drop view {view}")
+        con.execute(f'alter table {staged} rename to "{name}"')
+        if comment:
+            con.execute(f"comment on table {view} is '{_sql_literal(comment)}'")
+        for column, text in columns:
+            con.execute(f'comment on column {view}."{column}" is \'{_sql_literal(text)}\'')
         moved.append(f"{schema}.{name}")
     return moved
 
@@ -266,12 +281,13 @@ def read_eval_rows(con: duckdb.DuckDBPyConnection) -> list[EvalRow]:
     ]
 
 
-def finalise(built: Path, staged_csv: Path | None, published_csv: Path) -> list[EvalRow]:
-    """Last write to the new file: fix csv views, read the evaluation, checkpoint."""
+def finalise(built: Path, staged_csv: Path | None) -> list[EvalRow]:
+    """Last write to the new file: csv views to tables, read the evaluation,
+    checkpoint."""
     con = duckdb.connect(str(built))
     try:
         if staged_csv is not None:
-            relocate_views(con, staged_csv, published_csv)
+            materialise_file_views(con, staged_csv)
         rows = read_eval_rows(con)
         con.execute("checkpoint")
     finally:
@@ -352,10 +368,10 @@ def _publish(built: Path, published: Path, staged_csv: Path, published_csv: Path
              started: float) -> BuildResult:
     checkpoint_published_wal(published)
     csv_built = staged_csv.exists()
-    if csv_built:  # first: DuckDB binds the re-pointed view against it
+    rows = finalise(built, staged_csv if csv_built else None)
+    atomic_replace(built, published)  # readers of the warehouse: one step
+    if csv_built:
         atomic_replace(staged_csv, published_csv)
-    rows = finalise(built, staged_csv if csv_built else None, published_csv)
-    atomic_replace(built, published)
     csv = published_csv if published_csv.exists() else None
     return BuildResult(0, published, csv, time.monotonic() - started, rows, csv_built)
 

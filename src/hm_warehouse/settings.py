@@ -87,3 +87,18 @@ def source_files(root: Path | None = None) -> tuple[str, ...]:
     sources = yaml.safe_load(path.read_text())["sources"]
     hm = next(s for s in sources if s["name"] == "hm")
     return tuple(f"{table['name']}.csv" for table in hm["tables"])
+
+
+# the formats a source file is read in, in the order they are looked for (the
+# same as macro hm_source_formats): a csv wins over a .csv.gz or .parquet file
+SOURCE_SUFFIXES = (".csv", ".csv.gz", ".parquet")
+
+
+def find_source_file(data_dir: Path, csv_name: str) -> Path | None:
+    """The file staging reads for `csv_name` (`articles.csv`): that csv, else
+    `articles.csv.gz`, else `articles.parquet`; None when none is there."""
+    stem = csv_name.removesuffix(".csv")
+    for suffix in SOURCE_SUFFIXES:
+        if (data_dir / f"{stem}{suffix}").is_file():
+            return data_dir / f"{stem}{suffix}"
+    return None

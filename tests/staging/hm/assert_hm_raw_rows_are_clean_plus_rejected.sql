@@ -1,75 +1,40 @@
 -- Every row of every H&M file is staged exactly once: the rows read straight
--- from each source equal the clean rows plus the rejected rows. Returns the
--- files where they do not.
+-- from each source (the file the base model reads: .csv, .csv.gz or
+-- .parquet), plus the lines DuckDB set aside while reading them, equal the
+-- clean rows plus the rejected rows. Returns the files where they do not.
+{%- set files = [
+    ('articles', 'articles'),
+    ('customers', 'customers'),
+    ('transactions_train', 'transactions'),
+    ('sample_submission', 'sample_submission'),
+] %}
 
 with
 
-articles_counts as (
+{% for file, entity in files %}
+{{ entity }}_counts as (
 
     select
-        'articles.csv' as source_file,
-        (select count(*) from {{ source('hm', 'articles') }}) as raw_rows,
-        (select count(*) from {{ ref('stg_hm__articles') }}) as clean_rows,
-        (
-            select count(*) from {{ ref('stg_hm__articles_rejected') }}
-        ) as rejected_rows
-
-),
-
-customers_counts as (
-
-    select
-        'customers.csv' as source_file,
-        (select count(*) from {{ source('hm', 'customers') }}) as raw_rows,
-        (select count(*) from {{ ref('stg_hm__customers') }}) as clean_rows,
-        (
-            select count(*) from {{ ref('stg_hm__customers_rejected') }}
-        ) as rejected_rows
-
-),
-
-transactions_counts as (
-
-    select
-        'transactions_train.csv' as source_file,
-        (
-            select count(*) from {{ source('hm', 'transactions_train') }}
+        {{ hm_source_file_name('hm', file) }} as source_file,
+        (select count(*) from {{ hm_source_relation('hm', file) }})
+        + (
+            select count(*) from {{ ref('base_hm__' ~ entity) }}
+            where is_set_aside
         ) as raw_rows,
+        (select count(*) from {{ ref('stg_hm__' ~ entity) }}) as clean_rows,
         (
-            select count(*) from {{ ref('stg_hm__transactions') }}
-        ) as clean_rows,
-        (
-            select count(*) from {{ ref('stg_hm__transactions_rejected') }}
+            select count(*) from {{ ref('stg_hm__' ~ entity ~ '_rejected') }}
         ) as rejected_rows
 
 ),
 
-sample_submission_counts as (
-
-    select
-        'sample_submission.csv' as source_file,
-        (
-            select count(*) from {{ source('hm', 'sample_submission') }}
-        ) as raw_rows,
-        (
-            select count(*) from {{ ref('stg_hm__sample_submission') }}
-        ) as clean_rows,
-        (
-            select count(*)
-            from {{ ref('stg_hm__sample_submission_rejected') }}
-        ) as rejected_rows
-
-),
-
+{% endfor %}
 all_counts as (
 
-    select * from articles_counts
-    union all
-    select * from customers_counts
-    union all
-    select * from transactions_counts
-    union all
-    select * from sample_submission_counts
+    {% for file, entity in files %}
+    select * from {{ entity }}_counts
+    {{ 'union all' if not loop.last }}
+    {% endfor %}
 
 ),
 

@@ -1,14 +1,16 @@
 {{ config(
-    pre_hook=hm_file_order_pre_hook(),
-    post_hook=hm_file_order_post_hook(),
+    pre_hook=[hm_file_order_pre_hook(), "{{ hm_unreadable_lines_pre_hook('articles') }}"],
+    post_hook=[
+        "{{ hm_unreadable_lines_post_hook('hm', 'articles', 'articles', 'raw_article_id', true) }}",
+        hm_file_order_post_hook(),
+    ],
 ) }}
-{{ hm_assert_csv_source('hm', 'articles') }}
 
 with
 
 source as (
 
-    select * from {{ source('hm', 'articles') }}
+    select * from {{ hm_source_relation('hm', 'articles') }}
 
 ),
 
@@ -31,6 +33,8 @@ renamed as (
             'detail_desc',
         ] + hm_spare_fields()) | indent(8) }} as raw_row,
         hm_spare_1 is not null as has_extra_fields,
+        -- true on the lines DuckDB set aside (hm_unreadable_lines_post_hook)
+        false as is_set_aside,
 
         -- raw text fields, as read
         article_id as raw_article_id,

@@ -1,14 +1,16 @@
 {{ config(
-    pre_hook=hm_file_order_pre_hook(),
-    post_hook=hm_file_order_post_hook(),
+    pre_hook=[hm_file_order_pre_hook(), "{{ hm_unreadable_lines_pre_hook('customers') }}"],
+    post_hook=[
+        "{{ hm_unreadable_lines_post_hook('hm', 'customers', 'customers', 'raw_customer_id', true) }}",
+        hm_file_order_post_hook(),
+    ],
 ) }}
-{{ hm_assert_csv_source('hm', 'customers') }}
 
 with
 
 source as (
 
-    select * from {{ source('hm', 'customers') }}
+    select * from {{ hm_source_relation('hm', 'customers') }}
 
 ),
 
@@ -23,6 +25,8 @@ renamed as (
             'fashion_news_frequency', 'age', 'postal_code',
         ] + hm_spare_fields()) | indent(8) }} as raw_row,
         hm_spare_1 is not null as has_extra_fields,
+        -- true on the lines DuckDB set aside (hm_unreadable_lines_post_hook)
+        false as is_set_aside,
 
         -- raw text fields, as read
         customer_id as raw_customer_id,

@@ -1,14 +1,16 @@
 {{ config(
-    pre_hook=hm_file_order_pre_hook(),
-    post_hook=hm_file_order_post_hook(),
+    pre_hook=[hm_file_order_pre_hook(), "{{ hm_unreadable_lines_pre_hook('sample_submission') }}"],
+    post_hook=[
+        "{{ hm_unreadable_lines_post_hook('hm', 'sample_submission', 'sample_submission', 'raw_customer_id', true) }}",
+        hm_file_order_post_hook(),
+    ],
 ) }}
-{{ hm_assert_csv_source('hm', 'sample_submission') }}
 
 with
 
 source as (
 
-    select * from {{ source('hm', 'sample_submission') }}
+    select * from {{ hm_source_relation('hm', 'sample_submission') }}
 
 ),
 
@@ -28,6 +30,8 @@ renamed as (
             ['customer_id', 'prediction'] + hm_spare_fields()
         ) | indent(8) }} as raw_row,
         hm_spare_1 is not null as has_extra_fields,
+        -- true on the lines DuckDB set aside (hm_unreadable_lines_post_hook)
+        false as is_set_aside,
 
         -- raw text fields, as read
         customer_id as raw_customer_id,

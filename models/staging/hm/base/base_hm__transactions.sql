@@ -1,10 +1,13 @@
-{{ hm_assert_csv_source('hm', 'transactions_train') }}
+{{ config(
+    pre_hook="{{ hm_unreadable_lines_pre_hook('transactions_train') }}",
+    post_hook="{{ hm_unreadable_lines_post_hook('hm', 'transactions_train', 'transactions', 'raw_t_dat', false) }}",
+) }}
 
 with
 
 source as (
 
-    select * from {{ source('hm', 'transactions_train') }}
+    select * from {{ hm_source_relation('hm', 'transactions_train') }}
 
 ),
 
@@ -26,6 +29,8 @@ renamed as (
         -- provenance
         {{ hm_source_file_name('hm', 'transactions_train') }} as source_file,
         hm_spare_1 is not null as has_extra_fields,
+        -- true on the lines DuckDB set aside (hm_unreadable_lines_post_hook)
+        false as is_set_aside,
         {{ hm_column_list(hm_spare_fields()) }},
 
         -- raw text fields, as read
@@ -132,6 +137,7 @@ final as (
         rejection_reason,
         source_file,
         has_extra_fields,
+        is_set_aside,
         -- raw_row is built here, so only for the rejected rows
         case
             when rejection_reason is not null
