@@ -3,7 +3,8 @@ in one run, written to benchmarks/ablation/ (results.json, results.md,
 ablation.png) and README's ablation section.
 
 For each data directory the whole project is built once with var
-ranker_ablation true into its own warehouse file; from it come the
+ranker_ablation true and every candidate source on (var
+disabled_candidate_sources []) into its own warehouse file; from it come the
 ablation mart (eval_ablation: MAP@12 with all signals and without each
 one), the recall of each candidate source (eval_candidate_recall), the
 strategies of the same weeks (eval_strategies: the ranker, the strongest
@@ -54,7 +55,8 @@ def build_seed(data_dir: Path, work: Path, root: Path, log=print) -> dict:
            "HM_SUBMISSION_PATH": str(work / "submission.csv")}
     command = [sys.executable, "-m", "hm_warehouse.cli", "build", "--warehouse", str(warehouse),
                "--submission", str(work / "submission.csv"), "--data-dir", str(data_dir), "--",
-               "--vars", "{ranker_ablation: true}", "--target-path", str(target)]
+               "--vars", "{ranker_ablation: true, disabled_candidate_sources: []}",
+               "--target-path", str(target)]
     log(f"ablation: building {data_dir} ...")
     started = time.monotonic()
     done = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True,
