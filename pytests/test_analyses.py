@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 import duckdb
 import pytest
 
+from hm_warehouse import registry
+
 if TYPE_CHECKING:  # the plugin is loaded by pytest_plugins, not imported
     from fixtures_warehouse import TinyWarehouse
 
@@ -150,12 +152,17 @@ def test_docs_are_comments_in_the_warehouse(tiny_warehouse: TinyWarehouse) -> No
         "select table_name, column_name, comment from duckdb_columns()")
     table_comment = dict(tables)
     column_comment = {(t, c): comment for t, c, comment in columns}
+    # documented, but absent while var disabled_candidate_sources lists their source
+    switched_off = {f"{kind}_{source}" for kind in ("rank", "score")
+                    for source in set(registry.candidate_sources()) - set(registry.union_sources())}
     assert set(nodes) <= set(table_comment), sorted(set(nodes) - set(table_comment))
     missing = []
     for name, node in nodes.items():
         if (table_comment[name] or "").strip() != node["description"].strip():
             missing.append(name)
         for column, doc in node["columns"].items():
+            if column in switched_off and (name, column) not in column_comment:
+                continue
             if (column_comment.get((name, column)) or "").strip() != doc["description"].strip():
                 missing.append(f"{name}.{column}")
     marts = [n for n in nodes.values() if n["fqn"][1] == "marts"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -301,3 +303,36 @@ def test_categorical_features_are_the_registry_rows_marked_true():
     seed = pd.DataFrame({"feature": ["age", "customer_segment", "article_segment"],
                          "categorical": ["false", "true", "true"]})
     assert categorical_features(seed) == ["customer_segment", "article_segment"]
+
+
+def test_thread_limits_hold_while_a_concurrent_model_leaves_its_own() -> None:
+    """Two Python models of one dbt process: the second's limits wait until
+    the first leaves its own, so it cannot restore the BLAS threads under
+    the first (which changed ALS's factors between identical builds)."""
+    from threadpoolctl import threadpool_info
+
+    from hm_warehouse.threads import thread_limits
+
+    inside, release, seen = threading.Event(), threading.Event(), []
+
+    def first() -> None:
+        with thread_limits(1, "blas"):
+            inside.set()
+            release.wait(10)
+            seen.append({i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"})
+
+    def second() -> None:
+        with thread_limits(2):
+            seen.append("second")
+
+    a = threading.Thread(target=first)
+    a.start()
+    assert inside.wait(10)
+    b = threading.Thread(target=second)
+    b.start()
+    b.join(0.5)
+    assert b.is_alive()  # waiting for the first's limits to end
+    release.set()
+    a.join(10)
+    b.join(10)
+    assert seen == [{1}, "second"]

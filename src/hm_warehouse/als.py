@@ -20,9 +20,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import scipy.sparse as sp
-from threadpoolctl import threadpool_limits
 
 from .ranker import as_table
+from .threads import thread_limits
 
 
 @dataclass(frozen=True)
@@ -96,7 +96,7 @@ def fit_als(matrix: sp.csr_matrix, params: FactorParams):
     from implicit.cpu.als import AlternatingLeastSquares
     from implicit.cpu.bpr import BayesianPersonalizedRanking
 
-    with threadpool_limits(1, "blas"):  # implicit threads itself; BLAS threads slow it down
+    with thread_limits(1, "blas"):  # implicit threads itself; BLAS threads slow it down
         if isinstance(params, BprParams):
             # one thread: BPR's parallel SGD updates race (hogwild), so two
             # runs with more threads give different factors and rankings
@@ -124,8 +124,9 @@ def recommend(model, matrix: sp.csr_matrix, rows: np.ndarray, n: int,
     n = min(n, matrix.shape[1] if items is None else len(items))
     for s in range(0, len(rows), batch):
         r = rows[s : s + batch]
-        items_, scores = model.recommend(r, matrix[r], N=n, filter_already_liked_items=False,
-                                         items=items)
+        with thread_limits(1, "blas"):  # scores independent of the BLAS threads
+            items_, scores = model.recommend(r, matrix[r], N=n,
+                                             filter_already_liked_items=False, items=items)
         items_ = np.asarray(items_)
         out_rows.append(np.repeat(r, items_.shape[1]))
         out_items.append(items_.ravel())

@@ -16,7 +16,7 @@ import csv
 import json
 from pathlib import Path
 
-from .project import project_dir
+from .project import dbt_vars, project_dir
 
 SEEDS = ("hm_candidate_sources", "hm_strategies", "hm_feature_families", "hm_feature_columns")
 MIRROR = Path("macros") / "registry" / "hm_registry_rows.sql"
@@ -41,6 +41,14 @@ def candidate_sources(root: Path | None = None, in_union: bool = True) -> list[s
     """Names of the registered candidate sources (those in the union by default)."""
     return [row["source"] for row in load("hm_candidate_sources", root)
             if not in_union or row["in_union"] == "true"]
+
+
+def union_sources(root: Path | None = None) -> list[str]:
+    """The sources of the union and the ABTs as a build with the default vars
+    has them (macro hm_candidate_sources): those in the union less
+    dbt_project.yml's var disabled_candidate_sources."""
+    disabled = set(dbt_vars(root or project_dir()).get("disabled_candidate_sources") or [])
+    return [s for s in candidate_sources(root) if s not in disabled]
 
 
 def strategies(root: Path | None = None) -> list[dict[str, str]]:

@@ -20,6 +20,8 @@ import pandas as pd
 import pyarrow as pa
 from sklearn.cluster import KMeans
 
+from .threads import thread_limits
+
 
 @dataclass(frozen=True)
 class SegmentParams:
@@ -64,10 +66,8 @@ def _kmeans(k: int, params: SegmentParams) -> KMeans:
 
 def inertia_curve(x: np.ndarray, params: SegmentParams) -> pd.DataFrame:
     """KMeans inertia for each k from k_min to k_max, fit on the same rows."""
-    from threadpoolctl import threadpool_limits
-
     ks = [k for k in range(params.k_min, params.k_max + 1) if k <= len(x)]
-    with threadpool_limits(params.threads):
+    with thread_limits(params.threads):
         inertia = [float(_kmeans(k, params).fit(x).inertia_) for k in ks]
     return pd.DataFrame({"k": ks, "inertia": inertia})
 
@@ -149,15 +149,13 @@ def assign_segments(x: np.ndarray, has_history: np.ndarray, params: SegmentParam
                     k: int) -> np.ndarray:
     """Segment of every row: 0 without history, else 1..k by KMeans with k
     clusters fit on the same sample as the elbow curve."""
-    from threadpoolctl import threadpool_limits
-
     has_history = np.asarray(has_history, dtype=bool)
     segments = np.zeros(len(x), dtype=np.int32)
     rows = _fit_rows(has_history, params)
     if len(rows) == 0:
         return segments
     k = max(1, min(int(k), len(rows)))
-    with threadpool_limits(params.threads):
+    with thread_limits(params.threads):
         model = _kmeans(k, params).fit(x[rows])
         known = np.flatnonzero(has_history)
         segments[known] = model.predict(x[known]).astype(np.int32) + 1
