@@ -8,6 +8,7 @@ import csv
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 import threading
@@ -349,3 +350,18 @@ def test_real_build_publishes_warehouse_submission_and_eval(tiny_data: Path,
         header = handle.readline().strip()
     assert header == "customer_id,prediction"
     assert len(csv_rows(submission)) == len(expected)
+
+    # the published file holds everything its readers see: a copy under
+    # another name, away from the data and the csv, reads every view
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    shutil.copyfile(wh, elsewhere / "copied_warehouse.duckdb")
+    con = duckdb.connect(str(elsewhere / "copied_warehouse.duckdb"), read_only=True)
+    try:
+        views = con.execute("select schema_name, view_name from duckdb_views() "
+                            "where not internal").fetchall()
+        counts = {f"{s}.{v}": con.execute(f'select count(*) from "{s}"."{v}"').fetchone()[0]
+                  for s, v in views}
+    finally:
+        con.close()
+    assert "staging.stg_hm__transactions" in counts and all(counts.values()), counts
