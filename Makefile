@@ -12,15 +12,22 @@ DATA_DIR_ARG := $(if $(DATA_DIR),--data-dir $(DATA_DIR))
 DATA_ENV := $(if $(DATA_DIR),HM_DATA_DIR=$(DATA_DIR))
 SCALE ?= demo
 
-.PHONY: setup data demo build report bench scaling ablation test lint sql-lint sql-fix docs docs-static browser clean registry
+.PHONY: java setup data demo build report bench scaling ablation test lint sql-lint sql-fix docs docs-static browser clean registry
 
 setup: $(VENV)/.installed
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -e '.[dev,spark]' 'dbt-core>=1.11,<1.12'
+	@command -v java >/dev/null || $(MAKE) --no-print-directory java
 	touch $@
+
+## Java 17 for the Spark target (Debian's package; needs root or sudo)
+java:
+	@echo "java is missing: installing Debian's openjdk-17-jre-headless for the Spark target"
+	$$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get install -y --no-install-recommends openjdk-17-jre-headless \
+		|| { $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get update && $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get install -y --no-install-recommends openjdk-17-jre-headless; }
 
 data: setup
 	$(BIN)/hm-warehouse generate --scale $(SCALE) $(if $(DATA_DIR),--out $(DATA_DIR)) --if-missing --quiet

@@ -257,7 +257,7 @@
                     -cast(
                         7 * target_weeks.week_index - purchases.day_index
                         as double
-                    ) / 7.0
+                    ) / cast(7 as double)
                 )), 9) as decayed
             from {{ purchases }} as purchases
             inner join target_weeks

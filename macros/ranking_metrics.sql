@@ -57,7 +57,7 @@
             week_index,
             sum(
                 case when is_hit = 1
-                    then hits_so_far * 1.0 / prediction_rank else 0 end
+                    then hits_so_far * cast(1 as double) / prediction_rank else 0 end
             ) as precision_sum,
             cast(sum(is_hit) as bigint) as n_hits
         from hits
@@ -72,8 +72,8 @@
         coalesce(per_customer.n_hits, 0) as n_hits,
         coalesce(per_customer.precision_sum, 0)
         / least(scored.n_bought, {{ k }}) as average_precision,
-        coalesce(per_customer.n_hits, 0) * 1.0 / scored.n_bought as recall,
-        coalesce(per_customer.n_hits, 0) * 1.0 / {{ k }} as precision,
+        coalesce(per_customer.n_hits, 0) * cast(1 as double) / scored.n_bought as recall,
+        coalesce(per_customer.n_hits, 0) * cast(1 as double) / {{ k }} as precision,
         case when coalesce(per_customer.n_hits, 0) > 0 then 1 else 0 end
             as is_hit
     from scored

@@ -37,7 +37,7 @@
             "case when attribute_name = '" ~ name ~ "' then attribute_value end",
             "case when attribute_name = '" ~ name ~ "' then n_rows end"
         ) }} as favourite_{{ name }},
-        max(case when attribute_name = '{{ name }}' then n_rows end) * 1.0
+        max(case when attribute_name = '{{ name }}' then n_rows end) * cast(1 as double)
         / sum(case when attribute_name = '{{ name }}' then n_rows end)
             as favourite_{{ name }}_share{{ ',' if not last_attribute }}
         {% else %}
@@ -46,7 +46,7 @@
         max(case when attribute_name = '{{ name }}' and value_rank = {{ r }}
             then attribute_value end) as favourite_{{ name }}{{ suffix }},
         max(case when attribute_name = '{{ name }}' and value_rank = {{ r }}
-            then n_rows * 1.0 / attribute_rows end)
+            then n_rows * cast(1 as double) / attribute_rows end)
             as favourite_{{ name }}{{ suffix }}_share
         {{- ',' if not (loop.last and last_attribute) }}
         {% endfor %}

@@ -33,7 +33,7 @@
 {%- endmacro %}
 
 {% macro hm_week_index(date_expr) -%}
-    cast(floor({{ hm_day_index(date_expr) }} / 7.0) as integer)
+    cast(floor({{ hm_day_index(date_expr) }} / cast(7 as double)) as integer)
 {%- endmacro %}
 
 {% macro hm_week_start_from_index(index_expr) -%}

@@ -123,3 +123,13 @@
         nullstr = chr(1), parallel = false
     )
 {%- endmacro %}
+
+{#- Spark: a temporary view of the file (one small file: one partition, so
+    file order); an empty field reads as null, which the caller takes as '' -#}
+{% macro spark__hm_read_seed_file_sql(path) -%}
+    {%- do run_query(
+        "create or replace temporary view hm_seed_file using csv options (path "
+        ~ hm_sql_string(path) ~ ", header 'true', escape '\"', multiLine 'true')"
+    ) -%}
+    select * from hm_seed_file
+{%- endmacro %}

@@ -82,7 +82,7 @@ final as (
         ---------- numerics
         n_bought,
         n_found,
-        n_found * 1.0 / n_bought as recall
+        n_found * cast(1 as double) / n_bought as recall
 
     from per_source
 

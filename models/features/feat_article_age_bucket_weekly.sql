@@ -52,7 +52,7 @@ final as (
 
         ---------- numerics
         bucket_units_1w,
-        bucket_units_1w * 1.0 / sum(bucket_units_1w) over (
+        bucket_units_1w * cast(1 as double) / sum(bucket_units_1w) over (
             partition by as_of_week_index, age_bucket
         ) as bucket_share_1w,
         row_number() over (

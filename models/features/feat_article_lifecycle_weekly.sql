@@ -114,7 +114,7 @@ season as (
                 when year_ago.week_index = weeks.week_index - 52
                     then year_ago.type_units
             end
-        ) * 4.0 / nullif(
+        ) * cast(4 as double) / nullif(
             sum(
                 case
                     when year_ago.week_index < weeks.week_index - 52
@@ -145,7 +145,8 @@ final as (
         recent.units_2w,
         recent.units_4w,
         recent.units_12w,
-        recent.units_1w * 4.0 / (recent.units_4w + 1) as trend_1w_vs_4w,
+        cast(recent.units_1w as double) * 4 / (recent.units_4w + 1)
+            as trend_1w_vs_4w,
         recent.weeks_since_last_sale,
         recent.active_weeks_12w,
         recent.as_of_week_index - launches.first_sale_week_index

@@ -47,8 +47,8 @@ sales as (
             case
                 when transactions.sales_channel_id
                     = {{ var('online_sales_channel_id') }}
-                    then 1.0
-                else 0.0
+                    then cast(1 as double)
+                else cast(0 as double)
             end
         ) as online_share,
         avg(customers.age) as mean_buyer_age,
@@ -72,8 +72,11 @@ final as (
 
         ---------- numerics
         {% for attribute, value, column in groups %}
-        case when articles.{{ attribute }} = '{{ value }}' then 1.0 else 0.0 end
-            as is_{{ column }},
+        case
+            when articles.{{ attribute }} = '{{ value }}'
+                then cast(1 as double)
+            else cast(0 as double)
+        end as is_{{ column }},
         {% endfor %}
         coalesce(sales.n_units, 0) as n_units,
         coalesce(sales.n_units_4w, 0) as n_units_4w,

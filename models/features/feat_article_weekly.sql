@@ -79,7 +79,7 @@ type_weeks as (
     select
         articles.product_type_no,
         article_weeks.week_index,
-        sum(article_weeks.n_units) * 1.0
+        sum(article_weeks.n_units) * cast(1 as double)
         / sum(sum(article_weeks.n_units)) over (
             partition by article_weeks.week_index
         ) as type_share
@@ -130,7 +130,7 @@ final as (
         {% endfor %}
         coalesce(sales.buyers_1w, 0) as buyers_1w,
         coalesce(sales.units_total, 0) as units_total,
-        coalesce(sales.units_1w, 0) * 4.0
+        coalesce(sales.units_1w, 0) * cast(4 as double)
         / (coalesce(sales.units_4w, 0) + 1) as trend_1w_vs_4w,
         as_of_weeks.week_index - sales.first_sale_week_index
             as weeks_since_launch,

@@ -121,7 +121,7 @@ group_weeks as (
         product_group_name,
         week_index,
         count(*)
-        * 1.0
+        * cast(1 as double)
         / sum(count(*)) over (partition by week_index) as group_share
     from purchases
     group by product_group_name, week_index
@@ -175,7 +175,7 @@ final as (
         history.group_units,
         history.group_units_4w,
         history.group_units_12w,
-        history.group_units * 1.0 / sum(history.group_units) over (
+        cast(history.group_units as double) / sum(history.group_units) over (
             partition by history.as_of_week_index, history.customer_key
         ) as group_share_of_customer,
         cast(

@@ -35,14 +35,16 @@ history as (
             case
                 when transactions.sales_channel_id
                     = {{ var('online_sales_channel_id') }}
-                    then 1.0
-                else 0.0
+                    then cast(1 as double)
+                else cast(0 as double)
             end
         ) as online_share,
         {% for attribute, value, column in groups %}
         avg(
             case
-                when articles.{{ attribute }} = '{{ value }}' then 1.0 else 0.0
+                when articles.{{ attribute }} = '{{ value }}'
+                    then cast(1 as double)
+                else cast(0 as double)
             end
         ) as share_{{ column }},
         {% endfor %}

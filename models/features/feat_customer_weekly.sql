@@ -91,7 +91,7 @@ as_of_bounds as (
 -- as-of weeks are consecutive, so each feature is a sum over a customer's
 -- buckets before the as-of week: the whole history is aggregated once, not
 -- once per as-of week.
-purchases as not materialized (
+purchases {{ hm_cte_inlined() }} (
 
     select
         transactions.customer_key,
@@ -130,7 +130,7 @@ first_purchases as (
 
 ),
 
-buckets as not materialized (
+buckets {{ hm_cte_inlined() }} (
 
     -- per customer and bucket: units, spend, channel and group counts, and
     -- the articles first bought in that bucket (so distinct articles add
@@ -242,7 +242,7 @@ attribute_buckets as (
 
 -- not materialized: streamed into each favourites branch; the purchases of
 -- every scored customer before the as-of week, counted per bucket
-favourite_history as not materialized (
+favourite_history {{ hm_cte_inlined() }} (
 
     select
         population.as_of_week_index,

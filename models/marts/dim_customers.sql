@@ -49,8 +49,9 @@ purchase_summary as (
         sum(price) as lifetime_spend,
         avg(
             case
-                when {{ hm_is_online('sales_channel_id') }} then 1.0
-                else 0.0
+                when {{ hm_is_online('sales_channel_id') }}
+                    then cast(1 as double)
+                else cast(0 as double)
             end
         ) as online_share,
         min(transaction_date) as first_purchase_date,

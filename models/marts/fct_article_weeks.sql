@@ -20,8 +20,9 @@ article_weeks as (
         avg(price) as mean_price,
         avg(
             case
-                when {{ hm_is_online('sales_channel_id') }} then 1.0
-                else 0.0
+                when {{ hm_is_online('sales_channel_id') }}
+                    then cast(1 as double)
+                else cast(0 as double)
             end
         ) as online_share
     from transactions

@@ -52,7 +52,7 @@ numbered as (
     -- unit has its own key
     select
         *,
-        row_number() over (
+        cast(row_number() over (
             partition by
                 customer_key,
                 article_key,
@@ -60,7 +60,7 @@ numbered as (
                 price,
                 sales_channel_id
             order by customer_key
-        ) as unit_number
+        ) as bigint) as unit_number
     from keyed
 
 ),

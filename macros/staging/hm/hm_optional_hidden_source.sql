@@ -9,13 +9,14 @@
     {%- set columns = [] -%}
     {%- if execute -%}
         {%- set node = hm_source_node('hm_hidden', table_name) -%}
-        {%- set present = hm_file_exists(
-            node.meta['data_dir'] ~ '/hidden/' ~ node.identifier ~ '.csv'
-        ) -%}
+        {%- set path = node.meta['data_dir'] ~ '/hidden/' ~ node.identifier ~ '.csv' -%}
+        {%- set present = hm_file_exists(path) -%}
         {%- set columns = node.columns.keys() | list -%}
     {%- endif -%}
     {%- if present -%}
-    select * from {{ relation }}
+    select * from {{ adapter.dispatch('hm_csv_source', 'hm_warehouse')(
+        relation, path, columns, 'hm_hidden', table_name
+    ) }}
     {%- else -%}
     select
         {% for column in columns -%}

@@ -171,7 +171,17 @@
     preserve_insertion_order is on: the dimension base models switch it on
     in a pre-hook (hm_file_order_pre_hook). -#}
 {% macro hm_file_row_number() -%}
+    {{ return(adapter.dispatch('hm_file_row_number', 'hm_warehouse')()) }}
+{%- endmacro %}
+
+{% macro default__hm_file_row_number() -%}
     row_number() over ()
+{%- endmacro %}
+
+{#- Spark: monotonically_increasing_id() directly over the scan of one
+    file is increasing in file order (its splits are read in offset order) -#}
+{% macro spark__hm_file_row_number() -%}
+    row_number() over (order by monotonically_increasing_id())
 {%- endmacro %}
 
 
@@ -180,9 +190,26 @@
     model, then the profile's faster setting (preserve_insertion_order =
     false) again for the models that follow on the same connection. -#}
 {% macro hm_file_order_pre_hook() -%}
+    {{ return(adapter.dispatch('hm_file_order_pre_hook', 'hm_warehouse')()) }}
+{%- endmacro %}
+
+{% macro default__hm_file_order_pre_hook() -%}
     set preserve_insertion_order = true
 {%- endmacro %}
 
 {% macro hm_file_order_post_hook() -%}
+    {{ return(adapter.dispatch('hm_file_order_post_hook', 'hm_warehouse')()) }}
+{%- endmacro %}
+
+{% macro default__hm_file_order_post_hook() -%}
     set preserve_insertion_order = false
+{%- endmacro %}
+
+{#- Spark numbers rows by their position in the file: nothing to switch -#}
+{% macro spark__hm_file_order_pre_hook() -%}
+    select 1
+{%- endmacro %}
+
+{% macro spark__hm_file_order_post_hook() -%}
+    select 1
 {%- endmacro %}

@@ -38,6 +38,16 @@
     {%- if found != expected -%}
         {{- hm_raise_bad_header(path, source_name, table_name, expected, found, true) -}}
     {%- endif -%}
+    {%- do return(adapter.dispatch('hm_csv_source', 'hm_warehouse')(
+        relation, path, expected, source_name, table_name
+    )) -%}
+{%- endmacro %}
+
+
+{#- The relation of a csv (or .csv.gz) source file whose header passed
+    the check. DuckDB: source() itself (its external_location is the
+    read_csv of the csv), or the same read_csv of the compressed file. -#}
+{% macro default__hm_csv_source(relation, path, expected, source_name, table_name) -%}
     {%- if path.endswith('.gz') -%}
         {#- the same read_csv options, the compressed file -#}
         {%- set csv_literal = hm_sql_string(path[:-3]) -%}
@@ -51,6 +61,78 @@
         {%- do return(text | replace(csv_literal, hm_sql_string(path))) -%}
     {%- endif -%}
     {%- do return(relation) -%}
+{%- endmacro %}
+
+
+{#- Spark: the file through Spark's csv source, into a temporary view of
+    the session, read as the DuckDB read_csv reads it: every column text,
+    an empty field '' (Spark's csv source reads it as null, so a row of the
+    right width has its nulls turned back into ''), quotes doubled inside
+    quoted fields. A row of another
+    width (too few or too many fields: Spark pads or truncates it and keeps
+    its text in _corrupt_record) is split again from its text on the commas
+    outside quotes, so its fields, its empty ones and up to three extra
+    ones (the spare columns) are what DuckDB reads; a fourth and later extra
+    field stays in hm_spare_3. Lines break inside quoted fields unless the
+    source's meta says `line_breaks_in_fields: false` (transactions: then
+    the file is read in parallel). -#}
+{% macro spark__hm_csv_source(relation, path, expected, source_name, table_name) -%}
+    {%- set node = hm_source_node(source_name, table_name) -%}
+    {%- set multiline = node.meta.get('line_breaks_in_fields', true) -%}
+    {%- set view = 'hm_source_' ~ table_name -%}
+    {%- set schema = [] -%}
+    {%- for column in expected -%}
+        {%- do schema.append('`' ~ column ~ '` string') -%}
+    {%- endfor -%}
+    {%- do run_query(
+        "create or replace temporary view " ~ view ~ " ("
+        ~ schema | join(', ') ~ ", _corrupt_record string) using csv options ("
+        ~ "path " ~ hm_sql_string(path) ~ ", header 'true', mode 'PERMISSIVE',"
+        ~ " columnNameOfCorruptRecord '_corrupt_record', escape '\"',"
+        ~ " multiLine '" ~ ('true' if multiline else 'false') ~ "',"
+        ~ " enforceSchema 'true')"
+    ) -%}
+    {%- set n = expected | length -%}
+    {%- set columns = [] -%}
+    {%- for column in expected -%}
+        {%- do columns.append(
+            "case when _corrupt_record is null then coalesce(`" ~ column
+            ~ "`, '') else " ~ hm_spark_csv_field('hm_fields', loop.index)
+            ~ " end as `" ~ column ~ "`"
+        ) -%}
+    {%- endfor -%}
+    {%- set width = n + (hm_spare_fields() | length) -%}
+    {%- for spare in hm_spare_fields() -%}
+        {%- set position = n + loop.index -%}
+        {%- if loop.last -%}
+            {%- set field = "case when size(hm_fields) > " ~ width
+                ~ " then array_join(slice(hm_fields, " ~ position ~ ", size(hm_fields)), ',')"
+                ~ " else " ~ hm_spark_csv_field('hm_fields', position) ~ " end" -%}
+        {%- else -%}
+            {%- set field = hm_spark_csv_field('hm_fields', position) -%}
+        {%- endif -%}
+        {%- do columns.append(field ~ " as " ~ spare) -%}
+    {%- endfor -%}
+    {%- do return(
+        "(select " ~ columns | join(', ') ~ " from ("
+        ~ "select *,"
+        ~ " case when _corrupt_record is not null then split(_corrupt_record,"
+        ~ " '," ~ '(?=(?:[^"]*"[^"]*")*[^"]*$)' ~ "', -1) end as hm_fields"
+        ~ " from " ~ view ~ ") as hm_read)"
+    ) -%}
+{%- endmacro %}
+
+
+{#- Field `position` (1-based) of the split csv line `fields`, unquoted
+    (a quoted field loses its quotes and has its doubled quotes halved);
+    null past the end of the line. -#}
+{% macro hm_spark_csv_field(fields, position) -%}
+    {%- set raw = "element_at(" ~ fields ~ ", " ~ position ~ ")" -%}
+    {{- "case when size(" ~ fields ~ ") < " ~ position ~ " then null"
+        ~ " when startswith(" ~ raw ~ ", '\"') and endswith(" ~ raw ~ ", '\"')"
+        ~ " and length(" ~ raw ~ ") > 1"
+        ~ " then replace(substr(" ~ raw ~ ", 2, length(" ~ raw ~ ") - 2), '\"\"', '\"')"
+        ~ " else " ~ raw ~ " end" -}}
 {%- endmacro %}
 
 
@@ -206,17 +288,10 @@
     or a trailing carriage return; raises if the file is missing, has 0
     bytes or has no header line. -#}
 {% macro hm_read_csv_header(path) -%}
-    {%- set literal = hm_sql_string(path) -%}
-    {%- set files = run_query(
-        "select count(*) as n from glob(" ~ literal ~ ")"
-    ) -%}
-    {%- if files.columns[0].values()[0] == 0 -%}
+    {%- if not hm_file_exists(path) -%}
         {#- the same name in another format (.csv.gz, .parquet): say so -#}
         {%- set stem = path[:-4] if path.endswith('.csv') else path -%}
-        {%- set others = run_query(
-            "select file from glob(" ~ hm_sql_string(stem ~ '.*') ~ ")"
-            ~ " order by file"
-        ).columns[0].values() -%}
+        {%- set others = hm_glob_files(stem ~ '.*') -%}
         {%- set hint = (
             "; found " ~ others | join(', ') ~ " instead: the project reads"
             ~ " " ~ stem ~ ".csv, .csv.gz or .parquet, so convert it first,"
@@ -230,29 +305,21 @@
             ~ " HM_DATA_DIR to the directory holding the files)" ~ hint
         ) -}}
     {%- endif -%}
-    {%- set size = run_query(
-        "select size from read_blob(" ~ literal ~ ")"
-    ).columns[0].values()[0] -%}
+    {%- set size = hm_file_size(path) -%}
     {%- if size == 0 -%}
         {{- exceptions.raise_compiler_error(
             "hm source file " ~ path ~ " is empty (0 bytes): expected a"
             ~ " header line and rows"
         ) -}}
     {%- endif -%}
-    {%- set first_line = run_query(
-        "select rtrim(ltrim(line, chr(65279)), chr(13)) as line"
-        ~ " from read_csv(" ~ literal ~ ", header=false,"
-        ~ " columns={'line': 'VARCHAR'}, delim=chr(1), quote='', escape='',"
-        ~ " auto_detect=false, strict_mode=false, parallel=false) limit 1"
-    ).columns[0].values() -%}
-    {%- if first_line | length == 0 or first_line[0] is none
-        or first_line[0].strip() == '' -%}
+    {%- set first_line = hm_first_line(path) -%}
+    {%- if first_line is none or first_line.strip() == '' -%}
         {{- exceptions.raise_compiler_error(
             "hm source file " ~ path ~ " is empty: it has no header line"
             ~ " (" ~ size ~ " bytes, first line blank)"
         ) -}}
     {%- endif -%}
-    {%- do return(first_line[0]) -%}
+    {%- do return(first_line) -%}
 {%- endmacro %}
 
 

@@ -19,12 +19,24 @@
     A Parquet source has no such lines: both hooks are then no-ops.
 -#}
 {% macro hm_unreadable_lines_pre_hook(table_name) -%}
+    {{ return(adapter.dispatch('hm_unreadable_lines_pre_hook', 'hm_warehouse')(table_name)) }}
+{%- endmacro %}
+
+{% macro default__hm_unreadable_lines_pre_hook(table_name) -%}
     drop table if exists temp.main.hm_rejects_{{ table_name }};
     drop table if exists temp.main.hm_rejects_scan_{{ table_name }}
 {%- endmacro %}
 
 
 {% macro hm_unreadable_lines_post_hook(
+    source_name, table_name, entity, first_raw_column, numbers_rows
+) -%}
+    {{ return(adapter.dispatch('hm_unreadable_lines_post_hook', 'hm_warehouse')(
+        source_name, table_name, entity, first_raw_column, numbers_rows
+    )) }}
+{%- endmacro %}
+
+{% macro default__hm_unreadable_lines_post_hook(
     source_name, table_name, entity, first_raw_column, numbers_rows
 ) -%}
     {%- set path = hm_source_path(source_name, table_name) if execute else '' -%}
@@ -72,4 +84,18 @@
             split_part(csv_line, ',', 1) as {{ first_raw_column }}
         from {{ lines }}
     {%- endif -%}
+{%- endmacro %}
+
+
+{#- Spark sets no line aside: its csv source reads every line, and a line
+    with more fields than the source's columns is split again from its text
+    (spark__hm_csv_source), so both hooks are no-ops there. -#}
+{% macro spark__hm_unreadable_lines_pre_hook(table_name) -%}
+    select 1
+{%- endmacro %}
+
+{% macro spark__hm_unreadable_lines_post_hook(
+    source_name, table_name, entity, first_raw_column, numbers_rows
+) -%}
+    select 1
 {%- endmacro %}

@@ -131,7 +131,7 @@ scored as (
         -- in the last bit and their ranks flip; rounded, ties are exact and
         -- go to the smaller article_key
         round(sum(
-            pair_counts.n_baskets * 1.0
+            pair_counts.n_baskets * cast(1 as double)
             / (1 + recent.weeks_since_article_purchase)
         ), 9) as score
     from customer_weeks

@@ -35,7 +35,7 @@ final as (
         customer_weeks.week_index,
         top_articles.article_key,
         'popular' as source,
-        top_articles.units * 1.0 as score,
+        top_articles.units * cast(1 as double) as score,
         top_articles.popular_rank as source_rank
     from customer_weeks
     inner join top_articles

@@ -44,7 +44,7 @@ ranked_type_articles as (
         article_key,
         as_of_week_index,
         product_type_name,
-        units_1w * 1.0 / sum(units_1w) over (
+        units_1w * cast(1 as double) / sum(units_1w) over (
             partition by as_of_week_index, product_type_name
         ) as article_share,
         row_number() over (

@@ -47,7 +47,7 @@ ranked_segment_articles as (
         as_of_week_index,
         customer_segment,
         article_key,
-        units * 1.0 / sum(units) over (
+        units * cast(1 as double) / sum(units) over (
             partition by as_of_week_index, customer_segment
         ) as score,
         row_number() over (

@@ -54,7 +54,7 @@ siblings as (
         articles.article_key,
         max(
             (1 + coalesce(article_sales.units_4w, 0))
-            / (1.0 + products.weeks_since_product_purchase)
+            / (cast(1 as double) + products.weeks_since_product_purchase)
         ) as score
     from customer_weeks
     inner join products

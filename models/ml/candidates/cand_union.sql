@@ -12,7 +12,7 @@
 {%- set sources = hm_candidate_sources() %}
 with
 
-unioned as not materialized (
+unioned {{ hm_cte_inlined() }} (
 
     {% for source in hm_candidate_sources(rows=true) %}
     select

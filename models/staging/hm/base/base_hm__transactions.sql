@@ -113,13 +113,13 @@ checked as (
             -- membership tests, not left joins: the id check then carries
             -- no text column through a join (measured on demo: the left
             -- joins took longer than reading the file)
-            when parsed.customer_id not in (
-                    select clean_customers.customer_id from clean_customers
-                )
+            when {{ hm_not_among(
+                    'parsed.customer_id', 'clean_customers', 'customer_id'
+                ) }}
                 then {{ hm_reason('transactions', 'unknown customer_id') }}
-            when parsed.article_id not in (
-                    select clean_articles.article_id from clean_articles
-                )
+            when {{ hm_not_among(
+                    'parsed.article_id', 'clean_articles', 'article_id'
+                ) }}
                 then {{ hm_reason('transactions', 'unknown article_id') }}
         end as rejection_reason
 
