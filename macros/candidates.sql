@@ -1,7 +1,10 @@
 {#- Every candidate source has the same shape: (customer_key, week_index,
     article_key, source, score, source_rank), best first. `relation` holds
     customer_key, week_index, article_key and score (higher is better); the
-    macro keeps the best `n` per customer-week. -#}
+    macro keeps the best `n` per customer-week. Scores are compared rounded
+    to 9 decimals, then by article_key: a sum of doubles differs in its last
+    bits with the order of the additions (DuckDB's parallel sums from one
+    build to the next, Spark against DuckDB), and the rank must not. -#}
 {% macro hm_candidate_ranks(relation, source, n) -%}
     select
         customer_key,
@@ -12,7 +15,8 @@
         source_rank
     from (
         {{ hm_top_k_per_group(
-            relation, 'customer_key, week_index', 'score desc, article_key', n,
+            relation, 'customer_key, week_index',
+            'round(score, 9) desc, article_key', n,
             rank_column='source_rank'
         ) }}
     ) as ranked

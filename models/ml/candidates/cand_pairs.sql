@@ -89,7 +89,7 @@ weekly_pairs as (
 
 ),
 
-pair_counts as (
+window_pair_counts as (
 
     -- summed over the lookback window of each target week
     select
@@ -106,16 +106,21 @@ pair_counts as (
         weeks.week_index, weekly_pairs.article_key,
         weekly_pairs.paired_article_key
     having sum(weekly_pairs.n_baskets) >= 2
+
+),
+
+pair_counts as (
+
     -- each article keeps its strongest partners only: without the cap the
     -- join below multiplies every recent purchase of every customer by all
     -- partners of the article (hundreds at full scale) and spilled more
-    -- than the free disk
+    -- than the free disk (ranked over the sums, not in the aggregation's
+    -- own qualify: Spark resolves no aggregate there)
+    select * from window_pair_counts
     qualify
         row_number() over (
-            partition by weeks.week_index, weekly_pairs.article_key
-            order by
-                sum(weekly_pairs.n_baskets) desc,
-                weekly_pairs.paired_article_key asc
+            partition by as_of_week_index, article_key
+            order by n_baskets desc, paired_article_key asc
         ) <= {{ var('pairs_per_article') }}
 
 ),
