@@ -171,3 +171,40 @@
         where {{ relation }}.{{ column }} = {{ expr }}
     )
 {%- endmacro %}
+
+
+{#- The values of `expr` of each group joined by `sep` (a SQL string), in
+    the order of `order_by` (a column): the submission's prediction. Spark's
+    listagg drops the order, so it sorts (order_by, expr) structs. -#}
+{% macro hm_ordered_join(expr, sep, order_by) -%}
+    {{- adapter.dispatch('hm_ordered_join', 'hm_warehouse')(expr, sep, order_by) -}}
+{%- endmacro %}
+
+{% macro default__hm_ordered_join(expr, sep, order_by) -%}
+    {{ dbt.listagg(expr, sep, 'order by ' ~ order_by) }}
+{%- endmacro %}
+
+{% macro spark__hm_ordered_join(expr, sep, order_by) -%}
+    concat_ws({{ sep }}, transform(
+        array_sort(collect_list(struct({{ order_by }} as k, {{ expr }} as v))), x -> x.v))
+{%- endmacro %}
+
+
+{#- The cosine similarity of two equal-length float arrays (content
+    vectors); null when either is null. -#}
+{% macro hm_cosine_similarity(left, right) -%}
+    {{- adapter.dispatch('hm_cosine_similarity', 'hm_warehouse')(left, right) -}}
+{%- endmacro %}
+
+{% macro default__hm_cosine_similarity(left, right) -%}
+    array_cosine_similarity({{ left }}, {{ right }})
+{%- endmacro %}
+
+{#- Spark has no vector functions: dot product over zipped elements, then
+    the norms (in double) -#}
+{% macro spark__hm_cosine_similarity(left, right) -%}
+    (aggregate(zip_with({{ left }}, {{ right }}, (a, b) -> cast(a as double) * b),
+               cast(0 as double), (s, x) -> s + x)
+     / (sqrt(aggregate({{ left }}, cast(0 as double), (s, x) -> s + cast(x as double) * x))
+        * sqrt(aggregate({{ right }}, cast(0 as double), (s, x) -> s + cast(x as double) * x))))
+{%- endmacro %}

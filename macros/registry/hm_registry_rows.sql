@@ -99,7 +99,7 @@
             {"family": "taste_match", "feature": "department_affinity", "source_column": "", "fill_value": "", "expression": "{{ hm_favourite_share('department', 'article.department_name') }}", "categorical": "false"},
             {"family": "customer_segment", "feature": "customer_segment", "source_column": "customer_segment", "fill_value": "", "expression": "", "categorical": "true"},
             {"family": "article_segment", "feature": "article_segment", "source_column": "article_segment", "fill_value": "", "expression": "", "categorical": "true"},
-            {"family": "content_match", "feature": "content_similarity", "source_column": "", "fill_value": "", "expression": "array_cosine_similarity(customer_content.content_vector, article_content.content_vector)", "categorical": "false"},
+            {"family": "content_match", "feature": "content_similarity", "source_column": "", "fill_value": "", "expression": "{{ hm_cosine_similarity('customer_content.content_vector', 'article_content.content_vector') }}", "categorical": "false"},
             {"family": "availability", "feature": "sell_probability", "source_column": "sell_probability", "fill_value": "0", "expression": "", "categorical": "false"},
             {"family": "propensity", "feature": "group_propensity", "source_column": "group_propensity", "fill_value": "", "expression": "", "categorical": "false"},
         ],

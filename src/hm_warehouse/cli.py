@@ -98,9 +98,21 @@ def _build(args: argparse.Namespace) -> int:
         return 2
     dbt_args = [*(["--select", *args.select] if args.select else []), *args.dbt_args]
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    if args.engine == "spark":
+        if args.select:
+            print("error: --engine spark builds the whole DAG (no --select)", file=sys.stderr)
+            return 2
+        from .spark_build import main_build
+
+        submission = Path(args.submission or project_dir / settings.spark_dir(project_dir)
+                          / "submission.csv")
+        return main_build(project_dir=project_dir, data_dir=data_dir,
+                          submission=submission.resolve(), dbt_args=args.dbt_args,
+                          from_step=args.from_step)
     try:
         result = publish_build(
-            warehouse=Path(args.warehouse), submission=Path(args.submission),
+            warehouse=Path(args.warehouse),
+            submission=Path(args.submission or settings.submission_path()),
             data_dir=data_dir, project_dir=project_dir, dbt_args=dbt_args,
             start_from=args.start_from,
         )
@@ -127,6 +139,12 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _results_paths(args: argparse.Namespace, project_dir: Path) -> tuple[Path, Path | None]:
+    """A results command's --out (relative to the project) and README (with --readme)."""
+    out = Path(args.out) if Path(args.out).is_absolute() else project_dir / args.out
+    return out, project_dir / "README.md" if args.readme else None
+
+
 def _ablation(args: argparse.Namespace) -> int:
     import tempfile
 
@@ -136,8 +154,7 @@ def _ablation(args: argparse.Namespace) -> int:
     project_dir = _project_dir(args)
     if project_dir is None:
         return 2
-    out = Path(args.out) if Path(args.out).is_absolute() else project_dir / args.out
-    readme = project_dir / "README.md" if args.readme else None
+    out, readme = _results_paths(args, project_dir)
     data_dirs = [Path(d).resolve() for d in args.data_dirs]
     missing = [str(d) for d in data_dirs if find_source_file(d, "transactions_train.csv") is None]
     if missing:
@@ -167,8 +184,7 @@ def _bench(args: argparse.Namespace) -> int:
         peers=not args.no_peers,
         warehouse=Path(args.warehouse).resolve() if args.warehouse else None,
     )
-    out = Path(args.out) if Path(args.out).is_absolute() else project_dir / args.out
-    readme = project_dir / "README.md" if args.readme else None
+    out, readme = _results_paths(args, project_dir)
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
     try:
         report = run_bench(args.scales, settings, out, readme=readme)
@@ -178,6 +194,25 @@ def _bench(args: argparse.Namespace) -> int:
     print((out / "results.md").read_text())
     print(f"wrote {out / 'results.md'} and {out / 'results.json'}")
     return 0 if all(s["returncode"] == 0 for s in report["scales"]) else 1
+
+
+def _bench_engines(args: argparse.Namespace) -> int:
+    import tempfile
+
+    from .bench.engines import run
+
+    project_dir = _project_dir(args)
+    if project_dir is None:
+        return 2
+    out, readme = _results_paths(args, project_dir)
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    report = run(args.scales, project_dir,
+                 Path(args.data_root).resolve() if args.data_root else project_dir / "data",
+                 out, Path(args.scratch or Path(tempfile.gettempdir()) / "hm-bench").resolve(),
+                 readme=readme, engines=args.engines, keep=args.keep)
+    print((out / "results.md").read_text())
+    print(f"wrote {out / 'results.md'} and {out / 'results.json'}")
+    return 0 if all(r["returncode"] == 0 for r in report["runs"]) else 1
 
 
 def _bench_merge(args: argparse.Namespace) -> int:
@@ -244,9 +279,10 @@ def build_parser() -> argparse.ArgumentParser:
                        f"(default: $HM_DATA_DIR or {settings.data_dir()})")
     build.add_argument("--warehouse", default=str(settings.warehouse_path()),
                        help="published DuckDB file (default: $HM_DUCKDB_PATH or %(default)s)")
-    build.add_argument("--submission", default=str(settings.submission_path()),
+    build.add_argument("--submission",
                        help="published submission csv (default: $HM_SUBMISSION_PATH or "
-                       "%(default)s)")
+                       f"{settings.submission_path()}; with --engine spark, submission.csv "
+                       "in the Spark folder, $HM_SPARK_DIR)")
     build.add_argument("--select", nargs="+", metavar="SELECTOR",
                        help="dbt selection; a selective build updates a copy of the published "
                        "warehouse")
@@ -254,6 +290,13 @@ def build_parser() -> argparse.ArgumentParser:
                        help="auto (default): empty file for a full build, a copy of the "
                        "published one when a selection is given")
     build.add_argument("--project-dir", default=".", help="dbt project directory (default: .)")
+    build.add_argument("--engine", choices=("duckdb", "spark"), default="duckdb",
+                       help="duckdb (default): the published DuckDB warehouse; spark: the "
+                       "`spark` target of profiles.yml (tables under $HM_SPARK_DIR), dbt "
+                       "waves with the ML as Spark jobs between them, then the submission csv")
+    build.add_argument("--from-step", metavar="STEP",
+                       help="--engine spark: resume a stopped build at this step (wave-N or a "
+                       "job's model name, as the build prints them); earlier tables are kept")
     build.add_argument("dbt_args", nargs="*", metavar="-- DBT_ARGS",
                        help="extra `dbt build` arguments, e.g. -- --target-path /tmp/t")
     build.set_defaults(func=_build)
@@ -288,6 +331,30 @@ def build_parser() -> argparse.ArgumentParser:
                         help="DuckDB memory limit; larger aggregations spill to a temporary "
                         "directory (default: the report's, 4GB)")
     report.set_defaults(func=_report)
+
+    engines = sub.add_parser(
+        "bench-engines",
+        help="the whole build on DuckDB and on Spark local[2], side by side per scale",
+        description="For each scale (data in DATA_ROOT/<scale>, generated if missing) run "
+        "`hm-warehouse build --engine duckdb` and then `--engine spark` into scratch "
+        "directories, measuring wall time and the peak memory of the process tree (JVM "
+        "included) per layer, and MAP@12 of each engine's submission against the strongest "
+        "baseline. Writes OUT/results.json and OUT/results.md.")
+    engines.add_argument("--scales", nargs="+", choices=SCALES, default=["small", "demo"],
+                         help="scales, in order (default: small demo: 1%% and 10%%)")
+    engines.add_argument("--engines", nargs="+", choices=("duckdb", "spark"),
+                         default=["duckdb", "spark"], help="engines, in order (default: both)")
+    engines.add_argument("--data-root", help="where the data of each scale lives "
+                         "(default: PROJECT_DIR/data)")
+    engines.add_argument("--out", default="benchmarks/engines",
+                         help="directory of the results files (default: %(default)s)")
+    engines.add_argument("--scratch", help="where the throw-away builds go "
+                         "(default: $TMPDIR/hm-bench)")
+    engines.add_argument("--keep", action="store_true", help="keep the scratch builds")
+    engines.add_argument("--readme", action="store_true",
+                         help="also rewrite README.md's engine comparison section")
+    engines.add_argument("--project-dir", default=".", help="dbt project directory")
+    engines.set_defaults(func=_bench_engines)
 
     bench = sub.add_parser(
         "bench",

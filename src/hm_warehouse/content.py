@@ -26,6 +26,7 @@ from typing import ClassVar
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import scipy.sparse as sp
 
 from .ranker import as_table
@@ -233,9 +234,17 @@ def nearest_articles(customers: np.ndarray, weeks: np.ndarray, vectors: np.ndarr
 
 
 def vector_matrix(table: pa.Table) -> np.ndarray:
-    """The float32 (rows x dims) matrix of a content_vector column."""
+    """The float32 (rows x dims) matrix of a content_vector column: DuckDB's
+    FLOAT[dims], or a variable list of equal lengths (Spark's array, read
+    from Parquet)."""
     column = table.column("content_vector").combine_chunks()
-    dims = column.type.list_size
+    if pa.types.is_fixed_size_list(column.type):
+        dims = column.type.list_size
+    else:
+        lengths = pc.unique(pc.list_value_length(column)).to_pylist()
+        if len(lengths) > 1 or None in lengths:
+            raise ValueError(f"content vectors of unequal lengths: {sorted(map(str, lengths))}")
+        dims = lengths[0] if lengths else 0
     return column.flatten().to_numpy(zero_copy_only=False).reshape(-1, dims).astype(np.float32)
 
 

@@ -43,9 +43,9 @@ def _render(text: Any) -> str:
     return jinja2.Template(str(text)).render(env_var=env_var)
 
 
-def _profile_target(root: Path | None = None) -> dict[str, Any]:
+def _profile_target(root: Path | None = None, target: str = TARGET) -> dict[str, Any]:
     profile = yaml.safe_load(((root or project_dir()) / "profiles.yml").read_text())
-    return profile[PROFILE]["outputs"][TARGET]
+    return profile[PROFILE]["outputs"][target]
 
 
 def data_dir(root: Path | None = None) -> Path:
@@ -70,6 +70,20 @@ def threads(root: Path | None = None) -> int:
 def memory_limit(root: Path | None = None) -> str:
     """DuckDB's memory_limit of the build ($HM_MEMORY_LIMIT or its default)."""
     return _render(_profile_target(root)["settings"]["memory_limit"])
+
+
+def spark_dir(root: Path | None = None) -> Path:
+    """The Spark target's folder: tables, metastore, job scratch (profiles.yml
+    `spark` target's spark.sql.warehouse.dir, less /tables: $HM_SPARK_DIR)."""
+    parameters = _profile_target(root, "spark")["server_side_parameters"]
+    return Path(_render(parameters["spark.sql.warehouse.dir"])).parent
+
+
+def spark_conf(root: Path | None = None) -> dict[str, str]:
+    """The Spark session's settings of the `spark` target (its
+    server_side_parameters, rendered): the jobs start the same session dbt-spark would."""
+    parameters = _profile_target(root, "spark")["server_side_parameters"]
+    return {key: _render(value) for key, value in parameters.items()}
 
 
 def source_file(table: str, root: Path | None = None) -> str:

@@ -49,7 +49,11 @@ pivoted as (
         ) over candidate as score_{{ source }},
         {% endfor %}
         min(unioned.source_rank) over candidate as best_rank,
-        row_number() over candidate as row_in_candidate
+        -- one row per candidate: its first source's (each source proposes
+        -- a candidate once, as its tests check; an unordered row_number
+        -- would pick one too, but Spark refuses it)
+        unioned.source_no,
+        min(unioned.source_no) over candidate as first_source_no
     from unioned
     window candidate as (
         partition by
@@ -75,7 +79,7 @@ final as (
         pivoted.best_rank
 
     from pivoted
-    where pivoted.row_in_candidate = 1
+    where pivoted.source_no = pivoted.first_source_no
 
 )
 

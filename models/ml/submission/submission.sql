@@ -12,8 +12,8 @@ final as (
 
     select
         customer_id,
-        {{ dbt.listagg(
-            'article_id', "' '", 'order by prediction_rank'
+        {{ hm_ordered_join(
+            'article_id', "' '", 'prediction_rank'
         ) }} as prediction
     from submission_rows
     group by customer_id
