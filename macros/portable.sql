@@ -201,10 +201,11 @@
 {%- endmacro %}
 
 {#- Spark has no vector functions: dot product over zipped elements, then
-    the norms (in double) -#}
+    the norms (in double); a zero vector gives null, not an ANSI-mode
+    division error -#}
 {% macro spark__hm_cosine_similarity(left, right) -%}
     (aggregate(zip_with({{ left }}, {{ right }}, (a, b) -> cast(a as double) * b),
                cast(0 as double), (s, x) -> s + x)
-     / (sqrt(aggregate({{ left }}, cast(0 as double), (s, x) -> s + cast(x as double) * x))
-        * sqrt(aggregate({{ right }}, cast(0 as double), (s, x) -> s + cast(x as double) * x))))
+     / nullif(sqrt(aggregate({{ left }}, cast(0 as double), (s, x) -> s + cast(x as double) * x))
+        * sqrt(aggregate({{ right }}, cast(0 as double), (s, x) -> s + cast(x as double) * x)), 0))
 {%- endmacro %}

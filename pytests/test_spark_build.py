@@ -5,6 +5,8 @@ itself is tested in test_spark_parity.py."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -158,3 +160,48 @@ def test_engine_report_puts_both_engines_side_by_side():
     assert "| **whole build (wall)** | 100 s | 400 s | 4.0x |" in text
     assert "duckdb submission 0.0300 (strongest baseline rebuy 0.0200, 1.50x)" in text
     assert best_baseline(report["runs"][1]["eval"], "valid") == ("rebuy", 0.02)
+
+
+def _node(uid, kind, parents=(), language="sql", materialized="table", enabled=True):
+    from types import SimpleNamespace as NS
+
+    return NS(name=uid.split(".")[-1], resource_type=NS(value=kind),
+              depends_on=NS(nodes=list(parents)), language=language, fqn=["p", uid],
+              config=NS(materialized=materialized, enabled=enabled))
+
+
+def test_manifest_nodes_marks_jobs_and_drops_disabled_tests():
+    from types import SimpleNamespace as NS
+
+    from hm_warehouse.spark_build import manifest_nodes
+
+    manifest = NS(nodes={
+        "model.p.sql": _node("model.p.sql", "model"),
+        "model.p.py": _node("model.p.py", "model", ["model.p.sql"], language="python"),
+        "model.p.csv": _node("model.p.csv", "model", materialized="external"),
+        "test.p.off": _node("test.p.off", "test", enabled=False),
+        "analysis.p.a": _node("analysis.p.a", "analysis"),
+    }, unit_tests={"unit_test.p.sql.ut": _node("unit_test.p.sql.ut", "unit_test",
+                                               ["model.p.sql"])})
+    nodes = manifest_nodes(manifest)
+    assert sorted(nodes) == ["model.p.csv", "model.p.py", "model.p.sql", "unit_test.p.sql.ut"]
+    assert [uid for uid, n in sorted(nodes.items()) if n.job] == ["model.p.csv", "model.p.py"]
+
+
+def test_parse_gets_only_the_flags_it_takes():
+    from hm_warehouse.spark_build import _target_path, parse_args
+
+    args = ["--full-refresh", "--target-path", "/t", "--vars", '{"a": 1}', "--fail-fast",
+            "--log-path=/l", "--no-use-colors"]
+    assert parse_args(args) == ["--target-path", "/t", "--vars", '{"a": 1}', "--log-path=/l",
+                                "--no-use-colors"]
+    assert str(_target_path(Path("/p"), ["--target-path=/x"])) == "/x"
+    assert str(_target_path(Path("/p"), ["--target-path", "rel"])) == "/p/rel"
+
+
+def test_a_selection_among_the_dbt_arguments_is_refused(tmp_path):
+    from hm_warehouse.spark_build import run_spark_build
+
+    result = run_spark_build(project_dir=tmp_path, data_dir=tmp_path,
+                             submission=tmp_path / "s.csv", dbt_args=["--exclude", "marts"])
+    assert result.returncode == 2 and "--exclude" in result.failed

@@ -30,6 +30,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .publish import SELECTION_FLAGS
+
 BUILT_TYPES = ("model", "seed", "snapshot")
 CHECK_TYPES = ("test", "unit_test")
 
@@ -118,7 +120,7 @@ def selection(nodes: Mapping[str, Node], unique_ids: Iterable[str]) -> list[str]
 def is_job(node: Any) -> bool:
     """A manifest node the Spark build runs as a job: a Python model, or a
     model materialized as a file (dbt-duckdb's `external`: the csv)."""
-    return node.resource_type == "model" and (
+    return getattr(node.resource_type, "value", node.resource_type) == "model" and (
         getattr(node.language, "value", node.language) == "python"
         or node.config.materialized == "external")
 
@@ -131,6 +133,8 @@ def manifest_nodes(manifest: Any) -> dict[str, Node]:
         kind = getattr(node.resource_type, "value", node.resource_type)
         if kind not in (*BUILT_TYPES, *CHECK_TYPES):
             continue
+        if not getattr(node.config, "enabled", True):
+            continue  # the tests of a disabled model (ranker_ablation): dbt skips them too
         nodes[uid] = Node(uid, node.name, kind, tuple(getattr(node.depends_on, "nodes", ())),
                           job=is_job(node), fqn=tuple(node.fqn))
     return nodes
@@ -166,14 +170,18 @@ def run_spark_build(*, project_dir: Path, data_dir: Path, submission: Path,
     from . import spark_jobs
     from .settings import spark_dir
 
+    chosen = [arg for arg in dbt_args if arg.split("=", 1)[0] in SELECTION_FLAGS]
+    if chosen:  # each wave selects its own nodes: a selection would drop planned ones
+        return SparkBuildResult(2, {}, failed=f"dbt arguments {chosen}: the Spark build "
+                                "plans the whole DAG (no selection)")
     os.environ["HM_DATA_DIR"] = str(data_dir)
     # one folder whatever the working directory (dbt and Spark resolve relative paths from it)
     os.environ["HM_SPARK_DIR"] = str((project_dir / spark_dir(project_dir)).resolve())
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)  # the executors' Python
     common = ["--target", "spark", "--project-dir", str(project_dir),
-              "--profiles-dir", os.environ.get("DBT_PROFILES_DIR", str(project_dir)),
-              *dbt_args]
-    parsed = _dbt(["parse", *common])
+              "--profiles-dir", os.environ.get("DBT_PROFILES_DIR", str(project_dir))]
+    parsed = _dbt(["parse", *common, *parse_args(dbt_args)])
+    common += list(dbt_args)
     if not parsed.success:
         return SparkBuildResult(1, {}, failed=f"dbt parse: {parsed.exception}")
     manifest = parsed.result
@@ -181,7 +189,10 @@ def run_spark_build(*, project_dir: Path, data_dir: Path, submission: Path,
     waves = plan_waves(nodes)
     seconds: dict[str, float] = {}
     target = _target_path(project_dir, dbt_args)
-    jobs_log: list[dict[str, Any]] = []
+    jobs_file = target / SPARK_JOBS_FILE
+    # a resumed build adds to the stopped one's job timings
+    jobs_log: list[dict[str, Any]] = (json.loads(jobs_file.read_text())
+                                      if from_step and jobs_file.exists() else [])
     staged = submission.with_name(f".{submission.name}.{os.getpid()}.tmp")
     context = spark_jobs.JobContext(manifest=manifest, project_dir=project_dir,
                                     submission=staged)
@@ -201,6 +212,7 @@ def run_spark_build(*, project_dir: Path, data_dir: Path, submission: Path,
             if wave.dbt_nodes and not skip(f"wave-{i}"):
                 log(f"[spark] wave-{i}: dbt build of {len(wave.dbt_nodes)} nodes")
                 started = time.monotonic()
+                (target / "run_results.json").unlink(missing_ok=True)
                 run = _dbt(["build", *common, "--indirect-selection", "empty",
                             "--select", *selection(nodes, wave.dbt_nodes)])
                 seconds[f"dbt wave {i}"] = time.monotonic() - started
@@ -211,6 +223,14 @@ def run_spark_build(*, project_dir: Path, data_dir: Path, submission: Path,
                                     target / f"run_results_wave-{i}.json")
                 if not run.success:
                     return SparkBuildResult(1, seconds, failed=f"dbt wave {i}")
+                # every planned node ran, and no other (hooks are not planned)
+                ran = {r.node.unique_id for r in getattr(run.result, "results", [])
+                       if r.node.unique_id in nodes}
+                if ran != set(wave.dbt_nodes):
+                    return SparkBuildResult(1, seconds, failed=(
+                        f"dbt wave {i} built other nodes than planned: missing "
+                        f"{sorted(set(wave.dbt_nodes) - ran)[:5]}, extra "
+                        f"{sorted(ran - set(wave.dbt_nodes))[:5]}"))
             for uid in wave.jobs:
                 name = nodes[uid].name
                 if skip(name):
@@ -223,27 +243,53 @@ def run_spark_build(*, project_dir: Path, data_dir: Path, submission: Path,
                 jobs_log.append({"unique_id": uid, "name": name, "rows": rows,
                                  "path": node.original_file_path, "started": started_at,
                                  "completed": time.time(), "seconds": seconds[f"job {name}"]})
-                (target / SPARK_JOBS_FILE).write_text(json.dumps(jobs_log, indent=2))
-        evaluation = _evaluation(context)
+                jobs_file.write_text(json.dumps(jobs_log, indent=2))
+        written = None
         if staged.exists():
             staged.replace(submission)
-            return SparkBuildResult(0, seconds, submission=submission, evaluation=evaluation)
-        return SparkBuildResult(0, seconds, evaluation=evaluation)
+            written = submission
+        try:
+            evaluation = _evaluation(context)
+        except Exception as exc:  # noqa: BLE001  (Spark, DuckDB, IO: the build is done, say so)
+            evaluation = f"warning: cannot read eval_strategies: {exc}"
+        return SparkBuildResult(0, seconds, submission=written, evaluation=evaluation)
     finally:
         staged.unlink(missing_ok=True)
+        context.close()
 
 
 SPARK_JOBS_FILE = "spark_jobs.json"  # the jobs' timings, in the target path
+
+
+# dbt flags `dbt parse` takes too (with their values): the build's others
+# (--fail-fast, --full-refresh, ...) are for `dbt build` only
+PARSE_FLAGS = frozenset({"--target-path", "--log-path", "--vars", "--no-use-colors",
+                         "--use-colors", "--no-partial-parse", "--debug", "--quiet", "-q"})
+VALUED_FLAGS = frozenset({"--target-path", "--log-path", "--vars"})
+
+
+def parse_args(dbt_args: Sequence[str]) -> list[str]:
+    """The part of the build's dbt arguments that `dbt parse` accepts."""
+    out, args = [], list(dbt_args)
+    for i, arg in enumerate(args):
+        flag = arg.split("=", 1)[0]
+        if flag in PARSE_FLAGS:
+            out.append(arg)
+            if flag in VALUED_FLAGS and "=" not in arg and i + 1 < len(args):
+                out.append(args[i + 1])
+    return out
 
 
 def _target_path(project_dir: Path, dbt_args: Sequence[str]) -> Path:
     """dbt's target path: --target-path among the dbt arguments, else
     $DBT_TARGET_PATH, else the project's target/."""
     args = list(dbt_args)
-    if "--target-path" in args:
-        path = Path(args[args.index("--target-path") + 1])
-    else:
-        path = Path(os.environ.get("DBT_TARGET_PATH", "target"))
+    path = Path(os.environ.get("DBT_TARGET_PATH", "target"))
+    for i, arg in enumerate(args):
+        if arg.startswith("--target-path="):
+            path = Path(arg.split("=", 1)[1])
+        elif arg == "--target-path" and i + 1 < len(args):
+            path = Path(args[i + 1])
     return path if path.is_absolute() else project_dir / path
 
 

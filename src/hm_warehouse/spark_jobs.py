@@ -32,6 +32,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlparse
 
 import numpy as np
 import pyarrow as pa
@@ -92,21 +93,31 @@ class JobContext:
     project_dir: Path
     submission: Path
     _duck: Any = field(default=None, init=False, repr=False)
+    _spark: Any = field(default=None, init=False, repr=False)
 
     @property
     def spark(self):
-        from pyspark.sql import SparkSession
+        if self._spark is None:
+            from pyspark.sql import SparkSession
 
-        from .settings import spark_conf
+            from .settings import spark_conf
 
-        # dbt-spark's session when a dbt wave ran in this process, else the same one
-        builder = SparkSession.builder.enableHiveSupport()
-        for key, value in spark_conf(self.project_dir).items():
-            builder = builder.config(key, value)
-        spark = builder.getOrCreate()
-        checkpoints = self.scratch_dir() / "checkpoints"
-        spark.sparkContext.setCheckpointDir(str(checkpoints))
-        return spark
+            # dbt-spark's session when a dbt wave ran in this process, else the same one
+            builder = SparkSession.builder.enableHiveSupport()
+            for key, value in spark_conf(self.project_dir).items():
+                builder = builder.config(key, value)
+            self._spark = builder.getOrCreate()
+            # ALS's checkpoints (checkpointInterval); Spark adds a folder per call
+            self._spark.sparkContext.setCheckpointDir(str(self.scratch_dir() / "checkpoints"))
+        return self._spark
+
+    def close(self) -> None:
+        """Remove the jobs' scratch files (checkpoints, staged Parquet)."""
+        if self._duck is not None:
+            self._duck.close()
+            self._duck = None
+        if self._spark is not None:
+            shutil.rmtree(self.scratch_dir(), ignore_errors=True)
 
     def scratch_dir(self) -> Path:
         from .settings import spark_dir
@@ -141,7 +152,8 @@ class JobContext:
         return f"{node.schema}.{node.alias}"
 
     def config(self, node) -> dict[str, Any]:
-        return node.config.to_dict()
+        """The model's config as dbt's `dbt.config.get` sees it (no None values)."""
+        return node.config.to_dict(omit_none=True)
 
     def table(self, name: str):
         """A Spark DataFrame of a model's or seed's table."""
@@ -154,7 +166,9 @@ class JobContext:
         info = {r[0]: r[1] for r in rows}
         if str(info.get("Type", "")).upper() == "VIEW" or not info.get("Location"):
             return None
-        location = str(info["Location"]).removeprefix("file:")
+        location = Path(unquote(urlparse(str(info["Location"])).path))
+        if not location.is_dir():
+            raise FileNotFoundError(f"table {self.relation(name)}: no folder {location}")
         return f"{location}/*.parquet"
 
     def duck_relation(self, name: str):
