@@ -201,11 +201,15 @@ def render(report: dict) -> str:
             for engine, run in runs.items():
                 metrics = run.get("eval") or {}
                 name, value = best_baseline(metrics, week)
-                sub = (metrics.get("submission") or {}).get(week)
-                if sub is None or value is None:
+                # the submission is scored in the hidden week; the ranker in both
+                model = "submission" if week in (metrics.get("submission") or {}) else "ranker"
+                sub = (metrics.get(model) or {}).get(week)
+                if sub is None or not value:
                     continue
-                parts.append(f"{engine} submission {sub:.4f} (strongest baseline {name} "
-                             f"{value:.4f}, {sub / value:.2f}x)" if value else "")
+                oracle = (metrics.get("oracle") or {}).get(week)
+                parts.append(f"{engine} {model} {sub:.4f} (strongest baseline {name} "
+                             f"{value:.4f}, {sub / value:.2f}x"
+                             + (f"; oracle {oracle:.4f}" if oracle else "") + ")")
             if parts:
                 lines.append(f"- MAP@12, {week} week: " + "; ".join(parts))
         lines.append("")
@@ -248,8 +252,10 @@ def _version(module: str) -> str | None:
         return None
 
 
-def write(report: dict, out_dir: Path, readme: Path | None = None) -> None:
-    report["finished_at"] = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+def write(report: dict, out_dir: Path, readme: Path | None = None,
+          finished: bool = True) -> None:
+    if finished:
+        report["finished_at"] = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "results.json").write_text(json.dumps(report, indent=2) + "\n")
     text = render(report)
