@@ -98,16 +98,13 @@ def _build(args: argparse.Namespace) -> int:
         return 2
     dbt_args = [*(["--select", *args.select] if args.select else []), *args.dbt_args]
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
-    if args.engine == "spark":
-        if args.select:
-            print("error: --engine spark builds the whole DAG (no --select)", file=sys.stderr)
-            return 2
+    if args.engine == "spark":  # it refuses a selection (it plans the whole DAG)
         from .spark_build import main_build
 
         submission = Path(args.submission or project_dir / settings.spark_dir(project_dir)
                           / "submission.csv")
         return main_build(project_dir=project_dir, data_dir=data_dir,
-                          submission=submission.resolve(), dbt_args=args.dbt_args,
+                          submission=submission.resolve(), dbt_args=dbt_args,
                           from_step=args.from_step)
     try:
         result = publish_build(

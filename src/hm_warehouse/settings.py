@@ -75,8 +75,7 @@ def memory_limit(root: Path | None = None) -> str:
 def spark_dir(root: Path | None = None) -> Path:
     """The Spark target's folder: tables, metastore, job scratch (profiles.yml
     `spark` target's spark.sql.warehouse.dir, less /tables: $HM_SPARK_DIR)."""
-    parameters = _profile_target(root, "spark")["server_side_parameters"]
-    return Path(_render(parameters["spark.sql.warehouse.dir"])).parent
+    return Path(spark_conf(root)["spark.sql.warehouse.dir"]).parent
 
 
 def spark_conf(root: Path | None = None) -> dict[str, str]:

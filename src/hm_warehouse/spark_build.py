@@ -12,7 +12,7 @@ wave. The waves come from dbt's own manifest (plan_waves), so a new Python
 model needs no change here.
 
 The jobs (hm_warehouse.spark_jobs): Spark ML ALS for cand_als, the LightGBM
-ranker applied with mapInPandas over the candidates partitioned by customer
+ranker applied with mapInArrow over the candidates partitioned by customer
 for ranker_scores, the submission csv from the submission table, and every
 other Python model run unchanged on the driver over its inputs read from the
 tables' Parquet files (the same function the DuckDB build runs).
@@ -321,7 +321,8 @@ def main_build(*, project_dir: Path, data_dir: Path, submission: Path,
     """The CLI's `build --engine spark`: runs, then says how long each step took."""
     result = run_spark_build(project_dir=project_dir, data_dir=data_dir,
                              submission=submission, dbt_args=dbt_args, from_step=from_step)
-    print(format_seconds(result.seconds))
+    if result.seconds:
+        print(format_seconds(result.seconds))
     if result.evaluation:
         print(result.evaluation)
     if result.returncode:

@@ -25,11 +25,10 @@ saved by Spark as the model's table (so the JVM never holds it in the driver).
 from __future__ import annotations
 
 import importlib.util
-import os
 import shutil
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import reduce
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
@@ -175,49 +174,30 @@ class JobContext:
         """A DuckDB relation of a Spark table, read from its Parquet files
         (a view is collected through Spark)."""
         glob = self.files(name)
-        if glob is None:
-            return self.duck.from_arrow(self.table(name).toArrow())
-        # an empty table may have no part file: Spark's schema then
-        if not list(Path(glob).parent.glob("*.parquet")):
+        # a view, or an empty table without a part file: through Spark (its schema)
+        if glob is None or not any(Path(glob).parent.glob("*.parquet")):
             return self.duck.from_arrow(self.table(name).toArrow())
         return self.duck.read_parquet(glob)
 
-    def save(self, name: str, data: pa.Table | Iterator[pa.RecordBatch],
-             schema: pa.Schema | None = None) -> int:
-        """Write Arrow data as the table of model `name` (replacing it):
-        Parquet files by pyarrow, then saved by Spark. Returns the rows."""
+    def save(self, name: str, table: pa.Table) -> int:
+        """Write an Arrow table as the table of model `name` (replacing it):
+        a Parquet file by pyarrow (an empty table keeps its schema), then
+        saved by Spark. Returns the rows."""
         node = self.node(name)
         staging = self.scratch_dir() / f"{node.schema}.{node.alias}"
         shutil.rmtree(staging, ignore_errors=True)
         staging.mkdir(parents=True)
-        rows = 0
-        if isinstance(data, pa.Table):
-            schema, data = data.schema, iter(data.to_batches())
-        writer = None
-        try:
-            for batch in data:
-                if writer is None:
-                    schema = schema or batch.schema
-                    writer = pq.ParquetWriter(staging / "part-0.parquet", schema)
-                writer.write_batch(batch.cast(schema) if batch.schema != schema else batch)
-                rows += batch.num_rows
-            if writer is None:  # no rows: a file with the schema, so Spark knows the columns
-                pq.write_table(schema.empty_table(), staging / "part-0.parquet")
-        finally:
-            if writer is not None:
-                writer.close()
-        spark = self.spark
-        spark.sql(f"create database if not exists {node.schema}")
-        spark.read.parquet(str(staging)).write.mode("overwrite").format("parquet") \
-            .saveAsTable(self.relation(name))
+        pq.write_table(table, staging / "part-0.parquet")
+        self.save_frame(name, self.spark.read.parquet(str(staging)))
         shutil.rmtree(staging, ignore_errors=True)
-        return rows
+        return table.num_rows
 
-    def save_frame(self, name: str, frame) -> None:
-        """Save a Spark DataFrame as the table of model `name`."""
+    def save_frame(self, name: str, frame) -> int:
+        """Save a Spark DataFrame as the table of model `name`; its rows."""
         node = self.node(name)
         self.spark.sql(f"create database if not exists {node.schema}")
         frame.write.mode("overwrite").format("parquet").saveAsTable(self.relation(name))
+        return self.table(name).count()
 
 
 # ----------------------------------------------------------------- the jobs
@@ -269,6 +249,7 @@ def run_als(context: JobContext, node) -> int:
     user's and item's number of ratings (ALS-WR), its random init differs,
     so the factors and rankings differ; parity is by metric."""
     from pyspark.ml.recommendation import ALS
+    from pyspark.sql import DataFrame
     from pyspark.sql import functions as F
 
     from .als import SCHEMA, AlsParams, fit_schedule
@@ -328,16 +309,11 @@ def run_als(context: JobContext, node) -> int:
             # the frames run lazily, at the save: the scorer binds this week's values
             results.append(users.mapInPandas(
                 _als_scorer(week, item_ids, item_matrix, n, source), out_schema))
-    if results:
-        frame = results[0]
-        for other in results[1:]:
-            frame = frame.unionByName(other)
-        context.save_frame(node.name, frame)
-    else:
-        context.save(node.name, SCHEMA.empty_table())
+    rows = (context.save_frame(node.name, reduce(DataFrame.unionByName, results)) if results
+            else context.save(node.name, SCHEMA.empty_table()))
     for df in cached:
         df.unpersist()
-    return context.spark.table(context.relation(node.name)).count()
+    return rows
 
 
 def _als_scorer(week: int, item_ids, item_matrix, n: int, source: str):
@@ -366,7 +342,7 @@ def run_ranker_scores(context: JobContext, node) -> int:
     executors (mapInArrow over the rows partitioned by customer, one thread
     per task), a window keeps each customer-week's best `ranker_keep_top`
     (ties by article_key) with their rank."""
-    from pyspark.sql import Window
+    from pyspark.sql import DataFrame, Window
     from pyspark.sql import functions as F
 
     from .ranker import score_batches
@@ -398,11 +374,7 @@ def run_ranker_scores(context: JobContext, node) -> int:
         frames.append(scored.withColumn("rank", F.row_number().over(order))
                       .where(F.col("rank") <= keep)
                       .withColumn("ml_split", F.lit(row["scores_split"])))
-    frame = frames[0]
-    for other in frames[1:]:
-        frame = frame.unionByName(other)
-    context.save_frame(node.name, frame)
-    return context.spark.table(context.relation(node.name)).count()
+    return context.save_frame(node.name, reduce(DataFrame.unionByName, frames))
 
 
 def run_submission_csv(context: JobContext, node) -> int:
@@ -415,7 +387,7 @@ def run_submission_csv(context: JobContext, node) -> int:
         str(context.submission), header=True)
     written = context.duck.read_csv(str(context.submission), header=True,
                                     dtype={"customer_id": "VARCHAR", "prediction": "VARCHAR"})
-    return context.save(node.name, written.arrow())
+    return context.save(node.name, model_result_table(written))
 
 
 JOBS = {"cand_als": run_als, "ranker_scores": run_ranker_scores,
@@ -425,6 +397,4 @@ JOBS = {"cand_als": run_als, "ranker_scores": run_ranker_scores,
 def run_job(context: JobContext, unique_id: str) -> int:
     """Build the table of one job node (module docstring). Returns its rows."""
     node = context.node(unique_id)
-    job = JOBS.get(node.name, run_driver_model)
-    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
-    return job(context, node)
+    return JOBS.get(node.name, run_driver_model)(context, node)

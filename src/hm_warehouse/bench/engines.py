@@ -38,7 +38,7 @@ from .nodes import (
     summarise_layers,
 )
 from .render import _gb, update_readme
-from .run import ensure_data, input_rows, load_average, machine_info
+from .run import _version, ensure_data, input_rows, load_average, machine_info
 
 ENGINES = ("duckdb", "spark")
 DEFAULT_SCALES = ("small", "demo")
@@ -241,15 +241,6 @@ def run(scales: Sequence[str], project_dir: Path, data_root: Path, out_dir: Path
                 f"{result['wall_seconds']:.0f} s, peak {_gb(result['peak_rss_bytes'])}")
             write(report, out_dir, readme)
     return report
-
-
-def _version(module: str) -> str | None:
-    from importlib import metadata
-
-    try:
-        return metadata.version(module)
-    except metadata.PackageNotFoundError:
-        return None
 
 
 def write(report: dict, out_dir: Path, readme: Path | None = None,
